@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { loadModel, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
+import type { Model, RunOptions } from "../index.js";
+import { runDocument } from "../report/document.js";
+import { runTable } from "../report/table.js";
+import { compareDocument, compareTable } from "../report/compare.js";
+import { safeText } from "../report/format.js";
+import { progressBar } from "./progress.js";
+
+/** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
+const BAD_INPUT = 2;
+const FAILURE = 1;
+const INTERRUPTED = 130;
+
+const whole = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
+  return n;
+};
+const share = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1, e.g. 0.02 for 2% (got ${JSON.stringify(v)})`);
+  return n;
+};
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+interface CommonOptions {
+  set: string[];
+  replications?: number;
+  seed?: number;
+  workers?: number;
+  precision?: number;
+  maxReplications?: number;
+  maxWip?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function withRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--set <field=value>", "change a field, e.g. stages.security.servers=3 (repeatable)", collect, [])
+    .option("-r, --replications <n>", "replications (default: the model's)", whole("--replications", 1))
+    .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
+    .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
+    .option("--precision <share>", "add replications until every stream's mean lead time is within this share at 95%", share("--precision"))
+    .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
+    .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
+    .option("--json", "print the results as JSON on stdout")
+    .option("-q, --quiet", "nothing on stderr but errors");
+}
+
+function runOptions(o: CommonOptions, signal: AbortSignal): RunOptions {
+  const show = !o.quiet && process.stderr.isTTY === true;
+  return {
+    replications: o.replications,
+    seed: o.seed,
+    workers: o.workers,
+    precision: o.precision,
+    maxReplications: o.maxReplications,
+    maxWip: o.maxWip,
+    signal,
+    onProgress: show ? progressBar(process.stderr) : undefined,
+  };
+}
+
+function warn(o: CommonOptions, lines: string[]): void {
+  if (!o.quiet) for (const l of lines) process.stderr.write(`warning: ${safeText(l)}\n`);
+}
+
+export function buildProgram(signal: AbortSignal): Command {
+  const program = new Command("vsm")
+    .description("Simulate a value stream: lead times, queues and the constraint, before the organization changes")
+    .exitOverride()
+    .showHelpAfterError("(run vsm help for usage)");
+
+  withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures")).action(
+    async (file: string, o: CommonOptions) => {
+      const model = loadModel(file, { set: o.set });
+      const outcome = await simulateModels([model], runOptions(o, signal));
+      const doc = runDocument(outcome);
+      process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${runTable(doc)}\n`);
+      if (o.json) warn(o, doc.warnings);
+    },
+  );
+
+  withRunOptions(
+    program
+      .command("compare")
+      .argument("<base>", "the current state: a model or scenario file")
+      .argument("<scenarios...>", "future states to compare with it")
+      .description("compare future states with a base under common random numbers"),
+  ).action(async (baseFile: string, files: string[], o: CommonOptions) => {
+    const problems: ModelError[] = [];
+    const load = (f: string): Model | null => {
+      try {
+        return loadModel(f, { set: o.set });
+      } catch (e) {
+        if (e instanceof ModelError) problems.push(e);
+        else throw e;
+        return null;
+      }
+    };
+    const models = [baseFile, ...files].map(load);
+    if (problems.length) throw new ModelError(problems.flatMap((p) => p.problems));
+    const outcome = await simulateModels(models as Model[], runOptions(o, signal));
+    const doc = compareDocument(outcome);
+    process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${compareTable(doc)}\n`);
+  });
+
+  program
+    .command("validate")
+    .argument("<model>", "a model or scenario file")
+    .option("--set <field=value>", "change a field before checking (repeatable)", collect, [])
+    .option("--json", "print the offered load of each stage as JSON")
+    .description("check a model without running it; warn where a stage's offered load reaches its capacity")
+    .action((file: string, o: { set: string[]; json?: boolean }) => {
+      const model = loadModel(file, { set: o.set });
+      const loads = offeredLoads(model);
+      const warnings = stabilityWarnings(model);
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ model: model.name, valid: true, loads, warnings }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${safeText(file)}: valid (${Object.keys(model.stages).length} stages, ${Object.keys(model.streams).length} streams)\n`);
+      for (const l of loads) {
+        const load = l.servers === Infinity ? "unlimited" : `offered load ${l.load.toFixed(2)}`;
+        process.stdout.write(`  ${safeText(l.stage)}: ${l.visitRate.toFixed(3)} visits per ${model.timeUnit}, ${load}\n`);
+      }
+      for (const w of warnings) process.stderr.write(`warning: ${safeText(w)}\n`);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the model format")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    // First Ctrl-C: stop the workers and leave without results; a second one leaves at once.
+    if (++interrupts > 1) process.exit(INTERRUPTED);
+    controller.abort();
+  });
+  try {
+    await buildProgram(controller.signal).parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (controller.signal.aborted) {
+      process.stderr.write("interrupted: stopped the run; no results were written\n");
+      return INTERRUPTED;
+    }
+    if (e instanceof ModelError) {
+      for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return BAD_INPUT;
+    }
+    if (e instanceof CommanderError) {
+      // Commander has printed its message; help and version are not errors.
+      return e.exitCode === 0 ? 0 : BAD_INPUT;
+    }
+    process.stderr.write(`vsm: ${(e as Error)?.message ?? String(e)}\n`);
+    return FAILURE;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

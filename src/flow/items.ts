@@ -1,0 +1,77 @@
+/**
+ * Work items in flight, as columns of typed arrays indexed by item id. Ids are recycled through
+ * a free list, so memory follows the items in flight, not the length of the run.
+ */
+export class ItemTable {
+  stream: Int32Array;
+  route: Int32Array;
+  pos: Int32Array;
+  /** Bit b set: the item needs its stream's optional step b (drawn once, at arrival). */
+  needs: Int32Array;
+  parent: Int32Array; // -1 for an item; the parent item for a parallel branch
+  pending: Int32Array; // branches still running while an item waits at a join
+  arrived: Float64Array; // arrival in the system (a branch: when it forked)
+  entered: Float64Array; // when it reached its current stage (gate or queue)
+  touch: Float64Array; // process time received so far
+  branchTouch: Float64Array; // longest branch's touch time at the current fork
+  stage: Int32Array;
+
+  private free: Int32Array;
+  private nFree = 0;
+  private next = 0;
+  /** Items and branches allocated now. */
+  live = 0;
+
+  constructor(capacity = 1024) {
+    this.stream = new Int32Array(capacity);
+    this.route = new Int32Array(capacity);
+    this.pos = new Int32Array(capacity);
+    this.needs = new Int32Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.pending = new Int32Array(capacity);
+    this.arrived = new Float64Array(capacity);
+    this.entered = new Float64Array(capacity);
+    this.touch = new Float64Array(capacity);
+    this.branchTouch = new Float64Array(capacity);
+    this.stage = new Int32Array(capacity);
+    this.free = new Int32Array(capacity);
+  }
+
+  alloc(): number {
+    this.live++;
+    if (this.nFree > 0) return this.free[--this.nFree];
+    if (this.next === this.stream.length) this.grow();
+    return this.next++;
+  }
+
+  release(id: number): void {
+    this.live--;
+    this.free[this.nFree++] = id;
+  }
+
+  private grow(): void {
+    const c = this.stream.length * 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(c);
+      b.set(a);
+      return b;
+    };
+    const g64 = (a: Float64Array) => {
+      const b = new Float64Array(c);
+      b.set(a);
+      return b;
+    };
+    this.stream = g32(this.stream);
+    this.route = g32(this.route);
+    this.pos = g32(this.pos);
+    this.needs = g32(this.needs);
+    this.parent = g32(this.parent);
+    this.pending = g32(this.pending);
+    this.stage = g32(this.stage);
+    this.free = g32(this.free);
+    this.arrived = g64(this.arrived);
+    this.entered = g64(this.entered);
+    this.touch = g64(this.touch);
+    this.branchTouch = g64(this.branchTouch);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What one replication returns: flat arrays of figures, by stream and by stage, in the order
+ * named below. Compact, so worker threads send little; merged across replications in runner/.
+ */
+export const STREAM_FIGURES = [
+  "throughput", // items completed per time unit in the measured window
+  "completed",
+  "wip", // time-average items in the system
+  "flowEfficiency", // total touch time over total lead time of completed items
+  "leadTimeMean",
+  "leadTimeP50",
+  "leadTimeP85",
+  "leadTimeP95",
+] as const;
+
+export const STAGE_FIGURES = [
+  "utilization", // busy servers over servers, time-averaged; NaN for unlimited stages
+  "wait", // mean wait per visit (gate and queue) before service starts
+  "queueLength", // time-average items waiting (gate and queue)
+  "visits", // services started in the window
+  "waitTotal", // sum of those waits: where items wait most in total
+] as const;
+
+export type StreamFigure = (typeof STREAM_FIGURES)[number];
+export type StageFigure = (typeof STAGE_FIGURES)[number];
+
+export interface TraceRow {
+  time: number;
+  item: number;
+  stream: string;
+  stage: string | null;
+  what: "arrive" | "enter" | "start" | "finish" | "rework" | "done";
+}
+
+export interface ReplicationResult {
+  events: number;
+  /** streams[i * STREAM_FIGURES.length + f] */
+  streams: Float64Array;
+  /** stages[s * STAGE_FIGURES.length + f] */
+  stages: Float64Array;
+  /** Set when work in progress hit the cap: the system is unstable at `stage`. */
+  unstable: { stage: string; time: number; wip: number; waiting: number } | null;
+  trace: TraceRow[] | null;
+}

@@ -1,0 +1,34 @@
+/**
+ * vsm-sim as a library: load a model (or a scenario on a model), run replications, compare
+ * futures. The CLI is one consumer of exactly this.
+ */
+export { loadModel, type LoadOptions } from "./model/load.js";
+export { validateModel } from "./model/validate.js";
+export { parseText } from "./model/read.js";
+export { mergePatch } from "./model/patch.js";
+export { ModelError, formatProblem, type Problem } from "./model/errors.js";
+export { modelJsonSchema } from "./model/schema.js";
+export { offeredLoads, stabilityWarnings, type StageLoad } from "./model/analysis.js";
+export { compile, type CompiledModel } from "./model/compile.js";
+export type { Model, StageSpec, StreamSpec, RouteStep, DistSpec, GateSpec } from "./model/types.js";
+export { runReplication, Simulation, DEFAULT_MAX_WIP, type SimulationOptions } from "./flow/simulation.js";
+export { STREAM_FIGURES, STAGE_FIGURES, type ReplicationResult, type TraceRow } from "./flow/results.js";
+export { simulateModels, type RunOptions, type RunOutcome } from "./runner/run.js";
+export { runDocument, diffDocument, type RunDocument, type DiffDocument } from "./report/document.js";
+export { compareDocument, type CompareDocument } from "./report/compare.js";
+export type { Figure } from "./stats/interval.js";
+
+import type { Model } from "./model/types.js";
+import { simulateModels, type RunOptions } from "./runner/run.js";
+import { runDocument, type RunDocument } from "./report/document.js";
+import { compareDocument, type CompareDocument } from "./report/compare.js";
+
+/** Run one model and return the document `vsm run --json` prints. */
+export async function simulate(model: Model, options: RunOptions = {}): Promise<RunDocument> {
+  return runDocument(await simulateModels([model], options));
+}
+
+/** Run a base and scenarios under common random numbers; the document `vsm compare --json` prints. */
+export async function compare(base: Model, scenarios: Model[], options: RunOptions = {}): Promise<CompareDocument> {
+  return compareDocument(await simulateModels([base, ...scenarios], options));
+}

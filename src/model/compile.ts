@@ -1,0 +1,182 @@
+import * as D from "../engine/distributions.js";
+import type { DistSpec, Model, RouteStep } from "./types.js";
+
+export const STEP_STAGE = 0;
+export const STEP_OPTIONAL = 1;
+export const STEP_PARALLEL = 2;
+
+export const GATE_NONE = 0;
+export const GATE_SCHEDULE = 1;
+export const GATE_SIZE = 2;
+
+/** Rework target meaning "the previous step this item actually took" (decided at run time). */
+export const REWORK_PREVIOUS = -1;
+
+/**
+ * The model as the simulation reads it: ids become integers, every per-stage and per-step
+ * property a flat typed array indexed by that integer. Routes (a stream's route and each
+ * parallel branch) are ranges of one step table.
+ */
+export interface CompiledModel {
+  model: Model;
+  stageIds: string[];
+  streamIds: string[];
+  warmup: number;
+  end: number;
+
+  // Stages
+  servers: Float64Array; // Infinity for unlimited
+  service: D.Distribution[];
+  priorityPolicy: Uint8Array; // 1 when served by stream priority
+  gateKind: Uint8Array;
+  gateEvery: Float64Array;
+  gateOffset: Float64Array;
+  gateMax: Float64Array; // Infinity: no limit
+  gateSize: Int32Array;
+  gateTimeout: Float64Array; // Infinity: none
+  reworkProbability: Float64Array;
+
+  // Streams
+  interarrival: D.Distribution[];
+  /** 0 is served first; ranks order the distinct stream priorities, highest first. */
+  priorityRank: Int32Array;
+  ranks: number;
+  mainRoute: Int32Array;
+  /** Optional steps' probabilities, by stream: optionalProbability[optionalStart[s] + bit]. */
+  optionalStart: Int32Array;
+  optionalCount: Int32Array;
+  optionalProbability: Float64Array;
+
+  // Routes and steps
+  routeStart: Int32Array;
+  routeLength: Int32Array;
+  stepKind: Uint8Array;
+  stepStage: Int32Array;
+  stepBit: Int32Array; // optional steps: the bit in the item's choices
+  stepRework: Int32Array; // stage steps: position to return to, or REWORK_PREVIOUS
+  stepBranchStart: Int32Array; // parallel steps: first branch route id (branches are consecutive)
+  stepBranchCount: Int32Array;
+}
+
+export function toDistribution(d: DistSpec): D.Distribution {
+  switch (d.dist) {
+    case "fixed":
+      return D.fixed(d.value!);
+    case "exponential":
+      return D.exponential(d.mean!);
+    case "uniform":
+      return D.uniform(d.min!, d.max!);
+    case "triangular":
+      return D.triangular(d.min!, d.mode!, d.max!);
+    case "lognormal":
+      return D.lognormal(d.mean!, d.cv!);
+    case "gamma":
+      return D.gamma(d.mean!, d.cv!);
+    case "empirical":
+      return D.empirical(d.values!);
+  }
+}
+
+export function compile(model: Model): CompiledModel {
+  const stageIds = Object.keys(model.stages);
+  const streamIds = Object.keys(model.streams);
+  const stageIndex = new Map(stageIds.map((id, i) => [id, i]));
+  const stages = stageIds.map((id) => model.stages[id]);
+  const streams = streamIds.map((id) => model.streams[id]);
+
+  const distinct = [...new Set(streams.map((s) => s.priority))].sort((a, b) => b - a);
+
+  // Flatten routes. Branch routes of a parallel step get consecutive ids, reserved before
+  // their own steps are laid out, so a parallel step can name them by a start and a count.
+  type StepRow = { kind: number; stage: number; bit: number; rework: number; branchStart: number; branchCount: number };
+  const steps: StepRow[] = [];
+  const routeStart: number[] = [];
+  const routeLength: number[] = [];
+  const optionalProbability: number[] = [];
+  const optionalStart: number[] = [];
+  const optionalCount: number[] = [];
+  const mainRoute: number[] = [];
+
+  const layout = (route: RouteStep[], id: number, bits: { next: number; base: number }) => {
+    routeStart[id] = steps.length;
+    routeLength[id] = route.length;
+    const rows: StepRow[] = route.map(() => ({ kind: 0, stage: -1, bit: -1, rework: REWORK_PREVIOUS, branchStart: -1, branchCount: 0 }));
+    steps.push(...rows);
+    route.forEach((step, pos) => {
+      const row = rows[pos];
+      if (step.kind === "stage") {
+        row.stage = stageIndex.get(step.stage)!;
+        if (step.probability < 1) {
+          row.kind = STEP_OPTIONAL;
+          row.bit = bits.next++;
+          optionalProbability[bits.base + row.bit] = step.probability;
+        } else row.kind = STEP_STAGE;
+        const to = model.stages[step.stage].rework?.to;
+        if (to != null) {
+          // The latest occurrence of `to` at or before this step (validated to exist).
+          for (let p = pos; p >= 0; p--) {
+            const e = route[p];
+            if (e.kind === "stage" && e.stage === to) {
+              row.rework = p;
+              break;
+            }
+          }
+        }
+      } else {
+        row.kind = STEP_PARALLEL;
+        row.branchStart = routeStart.length;
+        row.branchCount = step.branches.length;
+        for (let b = 0; b < step.branches.length; b++) routeStart.push(0), routeLength.push(0);
+        step.branches.forEach((branch, b) => layout(branch, row.branchStart + b, bits));
+      }
+    });
+  };
+
+  streams.forEach((s, i) => {
+    const id = routeStart.length;
+    routeStart.push(0);
+    routeLength.push(0);
+    mainRoute[i] = id;
+    const bits = { next: 0, base: optionalProbability.length };
+    optionalStart[i] = bits.base;
+    layout(s.route, id, bits);
+    optionalCount[i] = bits.next;
+  });
+
+  const f64 = (xs: number[]) => Float64Array.from(xs);
+  const i32 = (xs: number[]) => Int32Array.from(xs);
+  const gateOf = <T>(f: (g: NonNullable<(typeof stages)[number]["batch"]>) => T, none: T) => stages.map((s) => (s.batch ? f(s.batch) : none));
+
+  return {
+    model,
+    stageIds,
+    streamIds,
+    warmup: model.warmup,
+    end: model.warmup + model.horizon,
+    servers: f64(stages.map((s) => s.servers)),
+    service: stages.map((s) => toDistribution(s.processTime)),
+    priorityPolicy: Uint8Array.from(stages.map((s) => (s.policy === "priority" ? 1 : 0))),
+    gateKind: Uint8Array.from(gateOf((g) => (g.kind === "schedule" ? GATE_SCHEDULE : GATE_SIZE), GATE_NONE)),
+    gateEvery: f64(gateOf((g) => (g.kind === "schedule" ? g.every : 0), 0)),
+    gateOffset: f64(gateOf((g) => (g.kind === "schedule" ? g.offset : 0), 0)),
+    gateMax: f64(gateOf((g) => (g.kind === "schedule" ? (g.max ?? Infinity) : Infinity), Infinity)),
+    gateSize: i32(gateOf((g) => (g.kind === "size" ? g.size : 0), 0)),
+    gateTimeout: f64(gateOf((g) => (g.kind === "size" ? (g.timeout ?? Infinity) : Infinity), Infinity)),
+    reworkProbability: f64(stages.map((s) => s.rework?.probability ?? 0)),
+    interarrival: streams.map((s) => (s.arrivals.kind === "poisson" ? D.exponential(1 / s.arrivals.rate) : toDistribution(s.arrivals.interarrival))),
+    priorityRank: i32(streams.map((s) => distinct.indexOf(s.priority))),
+    ranks: Math.max(1, distinct.length),
+    mainRoute: i32(mainRoute),
+    optionalStart: i32(optionalStart),
+    optionalCount: i32(optionalCount),
+    optionalProbability: f64(optionalProbability),
+    routeStart: i32(routeStart),
+    routeLength: i32(routeLength),
+    stepKind: Uint8Array.from(steps.map((s) => s.kind)),
+    stepStage: i32(steps.map((s) => s.stage)),
+    stepBit: i32(steps.map((s) => s.bit)),
+    stepRework: i32(steps.map((s) => s.rework)),
+    stepBranchStart: i32(steps.map((s) => s.branchStart)),
+    stepBranchCount: i32(steps.map((s) => s.branchCount)),
+  };
+}

@@ -1,0 +1,82 @@
+import { readFileSync, statSync } from "node:fs";
+import YAML from "yaml";
+import { ModelError } from "./errors.js";
+
+/** Model files are written by hand; anything this large is a mistake or an attack. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Aliases a document may expand; a model needs few, an alias bomb needs thousands. */
+const MAX_ALIASES = 100;
+/** Nesting deeper than any model needs (a route with parallel branches is ~8 deep). */
+export const MAX_DEPTH = 64;
+
+/**
+ * Reads a model or scenario file (YAML, or JSON, which is YAML) into plain data, refusing
+ * hostile input quickly: oversized files, alias bombs, runaway nesting, duplicate keys.
+ */
+export function readDocument(file: string): unknown {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) fail(file, "is a directory, not a model file");
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (e as Error).message})`);
+  }
+  if (size > MAX_FILE_BYTES) {
+    fail(file, `is ${(size / 1048576).toFixed(1)} MiB; a model file may be at most ${MAX_FILE_BYTES / 1048576} MiB`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(file, `cannot be read (${code ?? (e as Error).message})`);
+  }
+  return parseText(text, file);
+}
+
+export function parseText(text: string, file: string): unknown {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  if (doc.errors.length) {
+    throw new ModelError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `line ${pos.line}, column ${pos.col}: ` : "";
+        const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        return { file, path: "", message: `${where}YAML syntax error: ${what}` };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      fail(file, `expands too many YAML aliases (more than ${MAX_ALIASES}): refused as a possible alias bomb`);
+    }
+    if (e instanceof RangeError) fail(file, `is nested too deeply to read`);
+    throw e;
+  }
+  if (depth(data) > MAX_DEPTH) fail(file, `is nested more than ${MAX_DEPTH} levels deep; no model needs that`);
+  return data;
+}
+
+function fail(file: string, message: string): never {
+  throw new ModelError([{ file, path: "", message }]);
+}
+
+/** Depth of nested objects and arrays, without recursion (so it cannot overflow the stack). */
+function depth(root: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d > max) max = d;
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}

@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { DURATION_HINT, DURATION_PATTERN, TIME_UNITS, toTimeUnit } from "./units.js";
+
+/**
+ * The model file format as a zod schema: the one source of the structure, its ranges and the JSON
+ * Schema that `vsm schema` prints. Cross-references (a route naming a stage, a rework target in
+ * the route) are checked afterwards in validate.ts, where the whole model is in view.
+ *
+ * Each leaf carries its message in the catalogue's words ("must be ..."); the formatter in
+ * validate.ts adds the file, the field path and the value that was given.
+ */
+
+const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const ID_HINT = "ids may use letters, digits, _ and - (and start with a letter, digit or _)";
+
+function durationString(positive: boolean) {
+  return z
+    .string()
+    .regex(DURATION_PATTERN, { error: `must be ${DURATION_HINT}` })
+    .superRefine((s, ctx) => {
+      const v = toTimeUnit(s, "minute");
+      if (typeof v === "string") ctx.addIssue({ code: "custom", message: v });
+      else if (positive && !(v > 0)) ctx.addIssue({ code: "custom", message: "must be greater than zero" });
+    });
+}
+
+/** A time >= 0: a number in the model's time unit, or a string with a unit. */
+export const duration = z.union(
+  [z.number({ error: "must be a finite number >= 0" }).min(0, { error: "must be >= 0" }), durationString(false)],
+  { error: `must be ${DURATION_HINT}` },
+);
+
+/** A time > 0. */
+export const positiveDuration = z.union(
+  [z.number({ error: "must be a finite number > 0" }).positive({ error: "must be greater than zero" }), durationString(true)],
+  { error: `must be greater than zero: ${DURATION_HINT}` },
+);
+
+const probability = z
+  .number({ error: "must be a probability: a number from 0 to 1" })
+  .min(0, { error: "must be a probability from 0 to 1" })
+  .max(1, { error: "must be a probability from 0 to 1" });
+
+const positiveNumber = z.number({ error: "must be a finite number > 0" }).positive({ error: "must be greater than zero" });
+const positiveInt = z.number({ error: "must be a whole number >= 1" }).int({ error: "must be a whole number >= 1" }).min(1, { error: "must be a whole number >= 1" });
+
+export const DIST_NAMES = ["exponential", "fixed", "uniform", "triangular", "lognormal", "gamma", "empirical"] as const;
+
+export const distribution = z.discriminatedUnion(
+  "dist",
+  [
+    z.strictObject({ dist: z.literal("exponential"), mean: positiveDuration }),
+    z.strictObject({ dist: z.literal("fixed"), value: duration }),
+    z.strictObject({ dist: z.literal("uniform"), min: duration, max: duration }),
+    z.strictObject({ dist: z.literal("triangular"), min: duration, mode: duration, max: duration }),
+    z.strictObject({ dist: z.literal("lognormal"), mean: positiveDuration, cv: positiveNumber }),
+    z.strictObject({ dist: z.literal("gamma"), mean: positiveDuration, cv: positiveNumber }),
+    z.strictObject({
+      dist: z.literal("empirical"),
+      values: z.array(duration, { error: "must be a list of durations" }).min(1, { error: "must list at least one value" }),
+    }),
+  ],
+  { error: `must name a distribution: dist is one of ${DIST_NAMES.join(", ")}` },
+);
+
+/** A process time or an interarrival time: a fixed duration or a distribution. */
+export const timeDistribution = z.union([duration, distribution], {
+  error: `must be a duration (${DURATION_HINT}) or a distribution such as { dist: exponential, mean: 2 }`,
+});
+
+/** One gate shape with both forms' keys; validate.ts checks that exactly one form is used. */
+export const batch = z.strictObject({
+  every: positiveDuration.optional(),
+  offset: duration.optional(),
+  max: positiveInt.optional(),
+  size: positiveInt.optional(),
+  timeout: positiveDuration.optional(),
+});
+
+export const rework = z.strictObject({
+  probability,
+  to: z.string({ error: "must be a stage id" }).optional(),
+});
+
+export const POLICIES = ["fifo", "priority"] as const;
+
+export const stage = z.strictObject({
+  name: z.string({ error: "must be a string" }).optional(),
+  servers: z.union([positiveInt, z.literal("unlimited")], { error: 'must be a positive integer or "unlimited"' }),
+  processTime: timeDistribution,
+  policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(", ")}` }).optional(),
+  batch: batch.optional(),
+  rework: rework.optional(),
+});
+
+/** A route step: a stage id, a step only some items need, or parallel branches (fork and join). */
+export interface RouteStepInput {
+  stage?: string;
+  probability?: number;
+  parallel?: (string | RouteStepInput)[][];
+}
+export const routeStepObject: z.ZodType<RouteStepInput> = z.strictObject({
+  stage: z.string({ error: "must be a stage id" }).optional(),
+  probability: probability.optional(),
+  get parallel() {
+    return z
+      .array(z.array(routeStep, { error: "must be a list of steps (one branch)" }), { error: "must be a list of branches, each a list of steps" })
+      .optional();
+  },
+});
+export const routeStep: z.ZodType<string | RouteStepInput> = z.union([z.string(), routeStepObject], {
+  error: "must be a stage id, { stage, probability } or { parallel: [[...], [...]] }",
+});
+
+export const arrivals = z.strictObject({
+  rate: positiveNumber.optional(),
+  interarrival: timeDistribution.optional(),
+});
+
+export const stream = z.strictObject({
+  name: z.string({ error: "must be a string" }).optional(),
+  arrivals,
+  priority: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
+  route: z.array(routeStep, { error: "must be a list of steps" }).min(1, { error: "must have at least one step" }),
+});
+
+const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
+
+export const model = z.strictObject({
+  name: z.string({ error: "must be a string" }).optional(),
+  description: z.string({ error: "must be a string" }).optional(),
+  timeUnit: z.enum(TIME_UNITS, { error: `must be one of ${TIME_UNITS.join(", ")}` }).optional(),
+  warmup: duration.optional(),
+  horizon: positiveDuration,
+  replications: positiveInt.optional(),
+  seed: z.number({ error: "must be a whole number >= 0" }).int({ error: "must be a whole number >= 0" }).min(0, { error: "must be a whole number >= 0" }).optional(),
+  stages: z.record(ids("stage"), stage, { error: "must be a map of stage id to stage" }),
+  streams: z.record(ids("stream"), stream, { error: "must be a map of stream id to stream" }),
+});
+
+export type ModelInput = z.input<typeof model>;
+
+/** A future state: a base model (or scenario) and a JSON Merge Patch (RFC 7396) onto it. */
+export const scenario = z.strictObject({
+  name: z.string({ error: "must be a string" }).optional(),
+  description: z.string({ error: "must be a string" }).optional(),
+  base: z.string({ error: "must be the path of the base model or scenario file" }),
+  changes: z.record(z.string(), z.unknown(), { error: "must be a map of changes (a JSON Merge Patch onto the base model)" }),
+});
+
+/** The JSON Schema of the model format, for editors and `vsm schema`. */
+export function modelJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(model, { unrepresentable: "any" }) as object),
+    title: "vsm-sim model",
+    description: "A value stream model: stages (teams and shared services) and streams (product families) with their routes.",
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Time units: parsed at the edge ("4h", "2d", "1w"), one unit inside (the model's `timeUnit`),
+ * printed back in reports. Calendar time: 1w = 7d, 1d = 24h.
+ */
+export const TIME_UNITS = ["minute", "hour", "day", "week"] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
+
+const MINUTES: Record<TimeUnit, number> = { minute: 1, hour: 60, day: 1440, week: 10080 };
+
+const SUFFIX: Record<string, TimeUnit> = {
+  m: "minute", min: "minute", mins: "minute", minute: "minute", minutes: "minute",
+  h: "hour", hr: "hour", hrs: "hour", hour: "hour", hours: "hour",
+  d: "day", day: "day", days: "day",
+  w: "week", wk: "week", wks: "week", week: "week", weeks: "week",
+};
+
+/** A duration string: a non-negative decimal and a unit, as "4h", "2.5d", "1 w". */
+export const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]+)\s*$/;
+
+export const DURATION_HINT = 'a number in the model\'s time unit or a string with a unit such as "30m", "4h", "2d", "1w"';
+
+/** Convert a number (already in `unit`) or a duration string to `unit`; a string saying why on failure. */
+export function toTimeUnit(value: number | string, unit: TimeUnit): number | string {
+  if (typeof value === "number") return value;
+  const m = DURATION_PATTERN.exec(value);
+  if (!m) return `must be ${DURATION_HINT} (got ${JSON.stringify(value)})`;
+  const from = SUFFIX[m[2].toLowerCase()];
+  if (!from) return `has an unknown time unit "${m[2]}" in ${JSON.stringify(value)}: use m, h, d or w`;
+  return (Number(m[1]) * MINUTES[from]) / MINUTES[unit];
+}
+
+/** Short label for printing times, e.g. "days". */
+export function unitLabel(unit: TimeUnit): string {
+  return `${unit}s`;
+}

@@ -1,0 +1,289 @@
+import type { z } from "zod";
+import { ModelError, type Problem, didYouMean, pathString, show, unknownName } from "./errors.js";
+import * as schema from "./schema.js";
+import { type TimeUnit, toTimeUnit } from "./units.js";
+import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec } from "./types.js";
+
+/** Most optional steps one stream may have: each item carries its choices as bits of one int. */
+export const MAX_OPTIONAL_STEPS = 31;
+
+type Issue = z.core.$ZodIssue;
+type Parsed = z.output<typeof schema.model>;
+
+/**
+ * Checks a parsed document against the model format and returns the model with every default
+ * filled and every time in the model's unit. Throws a ModelError listing every problem found.
+ */
+export function validateModel(raw: unknown, file: string): Model {
+  if (raw === null || raw === undefined) {
+    throw new ModelError([{ file, path: "", message: "is empty: a model needs at least horizon, stages and streams" }]);
+  }
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ModelError([{ file, path: "", message: `must be a mapping with horizon, stages and streams (got ${show(raw)})` }]);
+  }
+  const parsed = parseWith(schema.model, raw, file);
+  const problems: Problem[] = [];
+  const model = normalize(parsed, file, problems);
+  if (problems.length) throw new ModelError(problems);
+  return model;
+}
+
+/** Run a zod schema and turn its issues into our problems (all of them). */
+export function parseWith<S extends z.ZodType>(s: S, raw: unknown, file: string): z.output<S> {
+  const known = new WeakMap<object, string[]>();
+  const result = s.safeParse(raw, {
+    reportInput: true,
+    // Remember which fields the object had, for did-you-mean on an unknown one.
+    error: (iss) => {
+      if (iss.code === "unrecognized_keys" && iss.input && typeof iss.input === "object") {
+        const shape = (iss.inst as unknown as { shape?: Record<string, unknown> }).shape;
+        if (shape) known.set(iss.input as object, Object.keys(shape));
+      }
+      return undefined;
+    },
+  });
+  if (result.success) return result.data;
+  const problems: Problem[] = [];
+  for (const issue of result.error.issues) describe(issue, [], file, known, problems);
+  throw new ModelError(problems);
+}
+
+function isTypeMismatch(issues: readonly Issue[]): boolean {
+  if (issues.length !== 1 || issues[0].path.length !== 0) return false;
+  const i = issues[0];
+  if (i.code === "invalid_type" || i.code === "invalid_value") return true;
+  return i.code === "invalid_union" && !("note" in i && i.note) && i.errors.every(isTypeMismatch);
+}
+
+function describe(issue: Issue, base: PropertyKey[], file: string, known: WeakMap<object, string[]>, out: Problem[]): void {
+  const path = [...base, ...issue.path];
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const fields = (typeof input === "object" && input !== null ? known.get(input) : undefined) ?? [];
+      for (const key of issue.keys) {
+        const guess = didYouMean(key, fields);
+        const hint = guess ? ` (did you mean "${guess}"?)` : "";
+        out.push({ file, path: pathString([...path, key]), message: `is not a known field${hint}; expected one of: ${fields.join(", ")}` });
+      }
+      return;
+    }
+    case "invalid_union": {
+      if ("note" in issue && issue.note === "No matching discriminator") {
+        const d = (issue as { discriminator?: string }).discriminator ?? "dist";
+        const value = input && typeof input === "object" ? (input as Record<string, unknown>)[d] : undefined;
+        const names = schema.DIST_NAMES;
+        const guess = typeof value === "string" ? didYouMean(value, names) : null;
+        const hint = guess ? ` (did you mean "${guess}"?)` : "";
+        const what = value === undefined ? "is missing" : `is ${show(value)}${hint}`;
+        out.push({ file, path: pathString([...path, d]), message: `${what}: it must be one of ${names.join(", ")}` });
+        return;
+      }
+      // Report the branch the value was evidently meant for (the one whose type it has).
+      const meant = issue.errors.filter((branch) => !isTypeMismatch(branch));
+      if (meant.length === 1) {
+        for (const sub of meant[0]) describe(sub, path, file, known, out);
+        return;
+      }
+      out.push({ file, path: pathString(path), message: `${issue.message} (got ${show(input)})` });
+      return;
+    }
+    default:
+      if (issue.code === "invalid_type" && input === undefined) {
+        out.push({ file, path: pathString(path), message: `is required: it ${issue.message}` });
+      } else {
+        out.push({ file, path: pathString(path), message: `${issue.message} (got ${show(input)})` });
+      }
+  }
+}
+
+/** Fill defaults, convert times, and check everything that needs the whole model in view. */
+function normalize(p: Parsed, file: string, problems: Problem[]): Model {
+  const unit: TimeUnit = p.timeUnit ?? MODEL_DEFAULTS.timeUnit;
+  const err = (path: string, message: string) => problems.push({ file, path, message });
+  const time = (v: number | string) => toTimeUnit(v, unit) as number; // strings were checked by the schema
+
+  const stages: Record<string, StageSpec> = {};
+  for (const [id, s] of Object.entries(p.stages)) {
+    const at = `stages.${id}`;
+    stages[id] = {
+      name: s.name ?? id,
+      servers: s.servers === "unlimited" ? Infinity : s.servers,
+      processTime: dist(s.processTime, `${at}.processTime`, time, err),
+      policy: s.policy ?? MODEL_DEFAULTS.policy,
+      batch: s.batch ? gate(s.batch, `${at}.batch`, time, err) : null,
+      rework: s.rework ? { probability: s.rework.probability, to: s.rework.to ?? null } : null,
+    };
+    if (s.rework?.probability === 1) err(`${at}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");
+  }
+  const stageIds = Object.keys(stages);
+  if (stageIds.length === 0) err("stages", "is empty: a model needs at least one stage");
+
+  const streams: Record<string, StreamSpec> = {};
+  for (const [id, s] of Object.entries(p.streams)) {
+    const at = `streams.${id}`;
+    let arrivals: StreamSpec["arrivals"];
+    if ((s.arrivals.rate === undefined) === (s.arrivals.interarrival === undefined)) {
+      err(`${at}.arrivals`, "must give exactly one of rate (items per time unit, Poisson) or interarrival (a distribution)");
+      arrivals = { kind: "poisson", rate: 1 };
+    } else if (s.arrivals.rate !== undefined) {
+      arrivals = { kind: "poisson", rate: s.arrivals.rate };
+    } else {
+      const d = dist(s.arrivals.interarrival!, `${at}.arrivals.interarrival`, time, err);
+      if (!(meanOf(d) > 0)) err(`${at}.arrivals.interarrival`, "has a mean of zero: items would arrive infinitely fast");
+      arrivals = { kind: "renewal", interarrival: d };
+    }
+    const route = steps(s.route, `${at}.route`, stageIds, err);
+    const optional = countOptional(route);
+    if (optional > MAX_OPTIONAL_STEPS) err(`${at}.route`, `has ${optional} optional steps; at most ${MAX_OPTIONAL_STEPS} are supported per stream`);
+    streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route };
+  }
+  if (Object.keys(streams).length === 0) err("streams", "is empty: a model needs at least one stream");
+
+  for (const [id, s] of Object.entries(stages)) {
+    if (s.rework?.to != null) checkReworkTarget(id, s.rework.to, streams, stageIds, err);
+  }
+
+  return {
+    name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
+    description: p.description ?? "",
+    source: file,
+    timeUnit: unit,
+    warmup: p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup),
+    horizon: time(p.horizon),
+    replications: p.replications ?? MODEL_DEFAULTS.replications,
+    seed: p.seed ?? MODEL_DEFAULTS.seed,
+    stages,
+    streams,
+  };
+}
+
+type Err = (path: string, message: string) => void;
+
+function dist(d: z.output<typeof schema.timeDistribution>, at: string, time: (v: number | string) => number, err: Err): DistSpec {
+  if (typeof d === "number" || typeof d === "string") return { dist: "fixed", value: time(d) };
+  switch (d.dist) {
+    case "fixed":
+      return { dist: "fixed", value: time(d.value) };
+    case "exponential":
+      return { dist: "exponential", mean: time(d.mean) };
+    case "lognormal":
+    case "gamma":
+      return { dist: d.dist, mean: time(d.mean), cv: d.cv };
+    case "uniform": {
+      const min = time(d.min);
+      const max = time(d.max);
+      if (min > max) err(`${at}.min`, `must not exceed max (got min ${min}, max ${max})`);
+      return { dist: "uniform", min, max };
+    }
+    case "triangular": {
+      const min = time(d.min);
+      const mode = time(d.mode);
+      const max = time(d.max);
+      if (!(min <= mode && mode <= max && min < max)) err(at, `must have min <= mode <= max and min < max (got ${min}, ${mode}, ${max})`);
+      return { dist: "triangular", min, mode, max };
+    }
+    case "empirical":
+      return { dist: "empirical", values: d.values.map(time) };
+  }
+}
+
+export function meanOf(d: DistSpec): number {
+  switch (d.dist) {
+    case "fixed":
+      return d.value!;
+    case "uniform":
+      return (d.min! + d.max!) / 2;
+    case "triangular":
+      return (d.min! + d.mode! + d.max!) / 3;
+    case "empirical":
+      return d.values!.reduce((a, b) => a + b, 0) / d.values!.length;
+    default:
+      return d.mean!;
+  }
+}
+
+function gate(b: z.output<typeof schema.batch>, at: string, time: (v: number | string) => number, err: Err): GateSpec | null {
+  if (b.every !== undefined && b.size === undefined) {
+    if (b.timeout !== undefined) err(`${at}.timeout`, "goes with size, not every: a scheduled gate opens on its schedule");
+    return { kind: "schedule", every: time(b.every), offset: b.offset === undefined ? MODEL_DEFAULTS.gateOffset : time(b.offset), max: b.max ?? null };
+  }
+  if (b.size !== undefined && b.every === undefined) {
+    if (b.offset !== undefined) err(`${at}.offset`, "goes with every, not size");
+    if (b.max !== undefined) err(`${at}.max`, "goes with every, not size: a size gate releases exactly size items");
+    return { kind: "size", size: b.size, timeout: b.timeout === undefined ? null : time(b.timeout) };
+  }
+  err(at, "must give exactly one of every (a scheduled gate, e.g. { every: 7 }) or size (a gate that opens when that many items wait)");
+  return null;
+}
+
+function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, stageIds: string[], err: Err): RouteStep[] {
+  const out: RouteStep[] = [];
+  raw.forEach((step, i) => {
+    const here = `${at}[${i}]`;
+    const stageStep = (id: string, probability: number, where: string): RouteStep => {
+      if (!stageIds.includes(id)) err(where, unknownName("stage", id, stageIds));
+      return { kind: "stage", stage: id, probability };
+    };
+    if (typeof step === "string") {
+      out.push(stageStep(step, 1, here));
+      return;
+    }
+    if (step.parallel !== undefined) {
+      if (step.stage !== undefined || step.probability !== undefined) {
+        err(here, "must be either { stage, probability } or { parallel: [...] }, not both");
+      }
+      if (step.parallel.length < 2) err(`${here}.parallel`, "must have at least two branches (a single branch is a plain sequence: write its steps inline)");
+      const branches = step.parallel.map((branch, b) => {
+        if (branch.length === 0) err(`${here}.parallel[${b}]`, "is an empty branch: each branch needs at least one step");
+        return steps(branch, `${here}.parallel[${b}]`, stageIds, err);
+      });
+      out.push({ kind: "parallel", branches });
+      return;
+    }
+    if (step.stage === undefined) {
+      err(here, "must name a stage ({ stage: id, probability: p }) or list parallel branches ({ parallel: [[...], [...]] })");
+      return;
+    }
+    out.push(stageStep(step.stage, step.probability ?? 1, `${here}.stage`));
+  });
+  return out;
+}
+
+function countOptional(route: RouteStep[]): number {
+  let n = 0;
+  for (const s of route) {
+    if (s.kind === "stage") n += s.probability < 1 ? 1 : 0;
+    else for (const b of s.branches) n += countOptional(b);
+  }
+  return n;
+}
+
+/** Every list of steps (the route, and each parallel branch) with where it is. */
+export function routeLists(route: RouteStep[], at: string, out: { steps: RouteStep[]; at: string }[] = []) {
+  out.push({ steps: route, at });
+  route.forEach((s, i) => {
+    if (s.kind === "parallel") s.branches.forEach((b, j) => routeLists(b, `${at}[${i}].parallel[${j}]`, out));
+  });
+  return out;
+}
+
+/** Rework goes back within the same list of steps, to a stage at or before the one sending it. */
+function checkReworkTarget(id: string, to: string, streams: Record<string, StreamSpec>, stageIds: string[], err: Err): void {
+  const at = `stages.${id}.rework.to`;
+  if (!stageIds.includes(to)) {
+    err(at, unknownName("stage", to, stageIds));
+    return;
+  }
+  for (const [sid, s] of Object.entries(streams)) {
+    for (const list of routeLists(s.route, `streams.${sid}.route`)) {
+      list.steps.forEach((step, i) => {
+        if (step.kind !== "stage" || step.stage !== id) return;
+        const earlier = list.steps.slice(0, i + 1).some((e) => e.kind === "stage" && e.stage === to);
+        if (!earlier) {
+          err(at, `is "${to}", which is not at or before "${id}" in ${list.at} (rework returns work to an earlier step of the same route)`);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { RunDocument } from "./document.js";
+import { fig, num, pct, safeText, table } from "./format.js";
+
+/** The terminal report of `vsm run`. */
+export function runTable(doc: RunDocument): string {
+  const u = `${doc.timeUnit}s`;
+  const out: string[] = [];
+  out.push(
+    `${safeText(doc.model)}: ${doc.replications} replication${doc.replications === 1 ? "" : "s"}, seed ${doc.seed}; ` +
+      `times in ${u}, measured over ${num(doc.horizon)} ${u} after a warm-up of ${num(doc.warmup)}; every figure is mean ± 95% half-width`,
+  );
+  out.push("");
+  out.push(
+    table(
+      ["Stream", `Throughput/${doc.timeUnit}`, "Lead time mean", "p50", "p85", "p95", "Flow efficiency", "WIP"],
+      Object.entries(doc.streams).map(([id, s]) => [
+        label(id, s.name),
+        fig(s.throughput),
+        fig(s.leadTime.mean),
+        fig(s.leadTime.p50),
+        fig(s.leadTime.p85),
+        fig(s.leadTime.p95),
+        pct(s.flowEfficiency),
+        fig(s.wip),
+      ]),
+    ),
+  );
+  out.push("");
+  out.push(
+    table(
+      ["Stage", "Utilization", `Wait (${u})`, "Queue length", "Visits"],
+      Object.entries(doc.stages).map(([id, s]) => [label(id, s.name), s.utilization ? pct(s.utilization) : "unlimited", fig(s.wait), fig(s.queueLength), fig(s.visits)]),
+    ),
+  );
+  out.push("");
+  if (doc.constraint) {
+    const c = doc.constraint;
+    out.push(`Constraint: work waits most in total at ${label(c.stage, c.name)}: ${fig(c.waitingItems)} items waiting there on average.`);
+  }
+  for (const u of doc.unstable) {
+    out.push(`UNSTABLE: ${u.replications} of ${doc.replications} replications stopped when work in progress hit the cap; work piled up at ${safeText(u.stage)}.`);
+  }
+  if (doc.precision) {
+    const p = doc.precision;
+    out.push(
+      p.reached
+        ? `Precision: every stream's mean lead time is within ±${num(p.achieved * 100)}% (target ${num(p.target * 100)}%) after ${doc.replications} replications.`
+        : `Precision NOT reached: the widest half-width is ±${num(p.achieved * 100)}% of the mean after ${doc.replications} replications (target ${num(p.target * 100)}%); raise --max-replications.`,
+    );
+  }
+  for (const w of doc.warnings) out.push(`warning: ${safeText(w)}`);
+  const perf = doc.performance;
+  out.push(
+    `${num(perf.events)} events in ${perf.wallSeconds.toFixed(2)} s (${num(perf.eventsPerSecond / 1e6)}M events/s, ` +
+      `${perf.workers ? `${perf.workers} worker thread${perf.workers === 1 ? "" : "s"}` : "in-process"}); generator ${doc.generator}`,
+  );
+  return out.join("\n");
+}
+
+export function label(id: string, name: string): string {
+  return safeText(name && name !== id ? `${name} (${id})` : id);
+}

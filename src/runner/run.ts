@@ -1,0 +1,143 @@
+import type { Model } from "../model/types.js";
+import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
+import type { ReplicationResult } from "../flow/results.js";
+import { tCritical95 } from "../stats/interval.js";
+import { type Executor, POOL_WORTH_SECONDS, defaultWorkers, inProcess, pool } from "./executor.js";
+import type { ReplicationTask } from "./protocol.js";
+import { PairedDiff, Summary } from "./summary.js";
+import { runTask } from "./task.js";
+
+export interface RunOptions {
+  /** Default: the first model's `replications`. With `precision`, the first round's size. */
+  replications?: number;
+  /** Default: the first model's `seed`. */
+  seed?: number;
+  /** Worker threads; default the machine's available parallelism. 1 runs in-process. */
+  workers?: number;
+  maxWip?: number;
+  /** Add replications until every stream's mean lead time has a 95% half-width within this share of its mean. */
+  precision?: number;
+  maxReplications?: number;
+  onProgress?: (progress: { done: number; total: number; seconds: number }) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  models: Model[];
+  seed: number;
+  replications: number;
+  /** Threads used; 0 when everything ran in-process. */
+  workers: number;
+  summaries: Summary[];
+  /** diffs[i]: models[i + 1] minus models[0], paired by replication. */
+  diffs: PairedDiff[];
+  wallSeconds: number;
+  precision: { target: number; reached: boolean; worst: number } | null;
+}
+
+/**
+ * Runs every model for the same replications with the same seeds (common random numbers), on a
+ * worker pool when that pays, and merges the figures in replication order.
+ */
+export async function simulateModels(models: Model[], options: RunOptions = {}): Promise<RunOutcome> {
+  const start = performance.now();
+  const seed = options.seed ?? models[0].seed;
+  const workers = options.workers ?? defaultWorkers();
+  const maxWip = options.maxWip ?? DEFAULT_MAX_WIP;
+  let total = options.replications ?? models[0].replications;
+  const maxReplications = options.maxReplications ?? (options.precision ? Math.max(total, 1000) : total);
+  const ids = models.map((m) => ({ streams: Object.keys(m.streams), stages: Object.keys(m.stages) }));
+  const summaries = ids.map((i) => new Summary(i.streams.length, i.stages.length));
+  const diffs = ids.slice(1).map((i) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages));
+
+  let done = 0;
+  const merge = (results: ReplicationResult[]) => {
+    results.forEach((r, i) => summaries[i].add(r));
+    for (let i = 1; i < results.length; i++) diffs[i - 1].add(results[0], results[i]);
+    done++;
+    options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
+  };
+  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip });
+
+  // The first replication runs here: it tells what one costs, and so whether a pool pays.
+  const first = runTask(task(0, 1));
+  merge(first.results[0]);
+  const perReplication = first.seconds;
+
+  let executor: Executor | null = null;
+  let used = 0;
+  let precision: RunOutcome["precision"] = null;
+  try {
+    for (;;) {
+      const remaining = total - done;
+      if (remaining > 0) {
+        const wantPool = workers > 1 && remaining * perReplication > POOL_WORTH_SECONDS;
+        if (!executor || (wantPool && executor.threads === 0)) {
+          await executor?.close();
+          executor = wantPool ? pool(Math.min(workers, remaining), options.signal) : inProcess();
+          used = Math.max(used, executor.threads);
+        }
+        await runRange(executor, done, total, task, merge, options.signal);
+      }
+      if (!options.precision) break;
+      const worst = worstRelativeHalfWidth(summaries);
+      precision = { target: options.precision, reached: worst <= options.precision, worst };
+      if (precision.reached || total >= maxReplications) break;
+      // Half-widths shrink with the square root of n: aim a little past the estimate.
+      const needed = Math.ceil(done * (worst / options.precision) ** 2 * 1.1);
+      total = Math.min(maxReplications, Math.max(done + 2, Number.isFinite(needed) ? needed : done * 2));
+    }
+  } finally {
+    await executor?.close();
+  }
+  return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
+}
+
+async function runRange(
+  executor: Executor,
+  from: number,
+  to: number,
+  task: (first: number, count: number) => ReplicationTask,
+  merge: (results: ReplicationResult[]) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const n = to - from;
+  // Several chunks per thread balance the load; in-process, chunks let signals through.
+  const chunk = Math.max(1, Math.ceil(n / Math.max(8, executor.threads * 4)));
+  const pending = new Map<number, ReplicationResult[][]>();
+  let next = from;
+  const jobs: Promise<void>[] = [];
+  for (let first = from; first < to; first += chunk) {
+    const count = Math.min(chunk, to - first);
+    jobs.push(
+      executor.run(task(first, count)).then((res) => {
+        if (signal?.aborted) return;
+        pending.set(first, res.results);
+        // Merge strictly in replication order.
+        while (pending.has(next)) {
+          const rs = pending.get(next)!;
+          pending.delete(next);
+          for (const r of rs) merge(r);
+          next += rs.length;
+        }
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
+}
+
+/** Largest 95% half-width of a stream's mean lead time, as a share of the mean, over all models. */
+function worstRelativeHalfWidth(summaries: Summary[]): number {
+  let worst = 0;
+  for (const s of summaries) {
+    for (let i = 0; i < s.nStreams; i++) {
+      const w = s.stream(i, "leadTimeMean");
+      const v = w.variance();
+      if (v === null) return Infinity;
+      const hw = tCritical95(w.count - 1) * Math.sqrt(v / w.count);
+      worst = Math.max(worst, hw / Math.abs(w.mean));
+    }
+  }
+  return worst;
+}
