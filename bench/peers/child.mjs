@@ -20,18 +20,19 @@ export const IMPLS = {
     const m = await import('./minimal-loop.mjs');
     return { mm2: m.runMinimalMM2, jackson: m.runMinimalJackson };
   },
-  // TODO(vsm): the vsm-sim engine, once `npm run build` has produced dist/. Needs from
-  // ../../dist/index.js: (1) a way to build models A and B (an in-memory model object, or files
-  // such as models/bench-mm2.yaml and models/bench-jackson.yaml); (2) a run that stops after N
-  // items have left the system, with a seed; (3) the engine's count of processed events (calendar
-  // pops) and the mean lead time, so rows stay comparable with the peers.
-  // vsm: async () => {
-  //   const m = await import('../../dist/index.js');
-  //   return {
-  //     mm2: ({ completions, seed }) => /* m.simulate(<model A>, { stopAfterCompletions: completions, seed }) */ undefined,
-  //     jackson: ({ completions, seed }) => /* same with model B */ undefined,
-  //   };
-  // },
+  // vsm-sim's own engine, as a user of the library runs it: the model file, compiled, one
+  // replication; horizon set so that about `completions` items leave (warm-up 0).
+  vsm: async () => {
+    const m = await import('../../dist/index.js');
+    const run = (file, rate) => ({ completions, seed }) => {
+      const model = m.loadModel(new URL(`../models/${file}`, import.meta.url).pathname, { set: [`horizon=${completions / rate}`] });
+      const compiled = m.compile(model);
+      const r = m.runReplication(compiled, seed, 0);
+      const f = (name) => r.streams[m.STREAM_FIGURES.indexOf(name)];
+      return { completions: f('completed'), events: r.events, simTime: model.horizon, meanLeadTime: f('leadTimeMean') };
+    };
+    return { mm2: run('mm2.yaml', 9), jackson: run('jackson.yaml', 4) };
+  },
 };
 
 export const MODELS = ['mm2', 'jackson'];

@@ -1,37 +1,33 @@
 /**
- * The event calendar: a binary min-heap kept in parallel typed arrays.
+ * The event calendar: a binary min-heap kept in three parallel typed arrays.
  *
  * Order is total and deterministic: by time, then by `rank` (the caller's same-time order for
  * event kinds), then by insertion sequence. No random numbers are ever spent on ties.
  *
- * An event carries a small integer `kind` and two integer arguments. Nothing is allocated per
- * event: `pop()` copies the head into the public fields `time`, `kind`, `a`, `b` and returns
- * false when the calendar is empty.
+ * An event is a small integer `kind` (0..7) and one integer argument `a` (0..2^28), packed in one
+ * int. Nothing is allocated per event: `pop()` copies the head into the public fields `time`,
+ * `kind` and `a`, and returns false when the calendar is empty.
  */
 export class Calendar {
   /** Fields of the event last popped. */
   time = 0;
   kind = 0;
   a = 0;
-  b = 0;
 
   private times: Float64Array;
   // rank * 2^40 + sequence: one number compares rank first, then insertion order.
   // Exact while sequence < 2^40 (a trillion events) and rank < 2^12.
-  private order: Float64Array;
-  private kinds: Int32Array;
-  private as: Int32Array;
-  private bs: Int32Array;
+  private keys: Float64Array;
+  // a * 8 + kind
+  private payloads: Int32Array;
   private n = 0;
   private sequence = 0;
 
   constructor(capacity = 1024) {
     const c = Math.max(16, capacity | 0);
     this.times = new Float64Array(c);
-    this.order = new Float64Array(c);
-    this.kinds = new Int32Array(c);
-    this.as = new Int32Array(c);
-    this.bs = new Int32Array(c);
+    this.keys = new Float64Array(c);
+    this.payloads = new Int32Array(c);
   }
 
   get size(): number {
@@ -43,88 +39,84 @@ export class Calendar {
     return this.n > 0 ? this.times[0] : Infinity;
   }
 
-  schedule(time: number, rank: number, kind: number, a: number, b: number): void {
-    if (!(time >= this.time)) {
-      throw new Error(`event calendar: cannot schedule kind ${kind} at ${time}, before the clock (${this.time})`);
-    }
+  schedule(time: number, rank: number, kind: number, a: number): void {
+    if (!(time >= this.time)) this.refuse(time, kind);
     if (this.n === this.times.length) this.grow();
     const key = rank * 1099511627776 + this.sequence++;
-    // Sift up with a hole instead of swaps.
+    const payload = a * 8 + kind;
     const times = this.times;
-    const order = this.order;
+    const keys = this.keys;
+    const payloads = this.payloads;
+    // Sift up with a hole instead of swaps.
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const tp = times[p];
-      if (tp < time || (tp === time && order[p] < key)) break;
-      this.move(p, i);
+      if (tp < time || (tp === time && keys[p] < key)) break;
+      times[i] = tp;
+      keys[i] = keys[p];
+      payloads[i] = payloads[p];
       i = p;
     }
     times[i] = time;
-    order[i] = key;
-    this.kinds[i] = kind;
-    this.as[i] = a;
-    this.bs[i] = b;
+    keys[i] = key;
+    payloads[i] = payload;
   }
 
   pop(): boolean {
     const n = this.n;
     if (n === 0) return false;
     const times = this.times;
-    const order = this.order;
+    const keys = this.keys;
+    const payloads = this.payloads;
     this.time = times[0];
-    this.kind = this.kinds[0];
-    this.a = this.as[0];
-    this.b = this.bs[0];
+    const head = payloads[0];
+    this.kind = head & 7;
+    this.a = head >> 3;
     const last = n - 1;
     this.n = last;
     if (last === 0) return true;
     // Sift the last element down from the root.
     const t = times[last];
-    const k = order[last];
+    const k = keys[last];
+    const pl = payloads[last];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= last) break;
       const r = c + 1;
-      if (r < last && (times[r] < times[c] || (times[r] === times[c] && order[r] < order[c]))) c = r;
+      if (r < last) {
+        const tr = times[r];
+        const tc = times[c];
+        if (tr < tc || (tr === tc && keys[r] < keys[c])) c = r;
+      }
       const tc = times[c];
-      if (t < tc || (t === tc && k < order[c])) break;
-      this.move(c, i);
+      if (t < tc || (t === tc && k < keys[c])) break;
+      times[i] = tc;
+      keys[i] = keys[c];
+      payloads[i] = payloads[c];
       i = c;
     }
     times[i] = t;
-    order[i] = k;
-    this.kinds[i] = this.kinds[last];
-    this.as[i] = this.as[last];
-    this.bs[i] = this.bs[last];
+    keys[i] = k;
+    payloads[i] = pl;
     return true;
   }
 
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.order[to] = this.order[from];
-    this.kinds[to] = this.kinds[from];
-    this.as[to] = this.as[from];
-    this.bs[to] = this.bs[from];
+  private refuse(time: number, kind: number): never {
+    throw new Error(`event calendar: cannot schedule kind ${kind} at ${time}, before the clock (${this.time})`);
   }
 
   private grow(): void {
     const c = this.times.length * 2;
-    const grow64 = (x: Float64Array) => {
-      const y = new Float64Array(c);
-      y.set(x);
-      return y;
-    };
-    const grow32 = (x: Int32Array) => {
-      const y = new Int32Array(c);
-      y.set(x);
-      return y;
-    };
-    this.times = grow64(this.times);
-    this.order = grow64(this.order);
-    this.kinds = grow32(this.kinds);
-    this.as = grow32(this.as);
-    this.bs = grow32(this.bs);
+    const times = new Float64Array(c);
+    const keys = new Float64Array(c);
+    const payloads = new Int32Array(c);
+    times.set(this.times);
+    keys.set(this.keys);
+    payloads.set(this.payloads);
+    this.times = times;
+    this.keys = keys;
+    this.payloads = payloads;
   }
 }
