@@ -6,6 +6,8 @@ import { runDocument } from "../report/document.js";
 import { runTable } from "../report/table.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
+import { compareCsv, runCsv } from "../report/csv.js";
+import { OutputError, writeReport } from "../report/write.js";
 import { progressBar } from "./progress.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
@@ -34,6 +36,7 @@ interface CommonOptions {
   maxReplications?: number;
   maxWip?: number;
   json?: boolean;
+  out?: string;
   quiet?: boolean;
 }
 
@@ -47,6 +50,7 @@ function withRunOptions(cmd: Command): Command {
     .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the results as JSON on stdout")
+    .option("-o, --out <file>", "also write the results to a file: .json, .csv, or text for any other extension")
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
@@ -68,6 +72,14 @@ function warn(o: CommonOptions, lines: string[]): void {
   if (!o.quiet) for (const l of lines) process.stderr.write(`warning: ${safeText(l)}\n`);
 }
 
+/** Writes --out in the format its extension names, whole or not at all. */
+async function output(o: CommonOptions, inputs: string[], render: { json: () => string; csv: () => Promise<string>; text: () => string }) {
+  const out = o.out!;
+  const content = out.endsWith(".json") ? render.json() : out.endsWith(".csv") ? await render.csv() : render.text();
+  writeReport(out, content, inputs);
+  if (!o.quiet) process.stderr.write(`wrote ${safeText(out)}\n`);
+}
+
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command("vsm")
     .description("Simulate a value stream: lead times, queues and the constraint, before the organization changes")
@@ -79,7 +91,10 @@ export function buildProgram(signal: AbortSignal): Command {
       const model = loadModel(file, { set: o.set });
       const outcome = await simulateModels([model], runOptions(o, signal));
       const doc = runDocument(outcome);
-      process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${runTable(doc)}\n`);
+      const text = () => `${runTable(doc)}\n`;
+      const json = () => `${JSON.stringify(doc, null, 2)}\n`;
+      if (o.out) await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text });
+      process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
     },
   );
@@ -105,7 +120,10 @@ export function buildProgram(signal: AbortSignal): Command {
     if (problems.length) throw new ModelError(problems.flatMap((p) => p.problems));
     const outcome = await simulateModels(models as Model[], runOptions(o, signal));
     const doc = compareDocument(outcome);
-    process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${compareTable(doc)}\n`);
+    const text = () => `${compareTable(doc)}\n`;
+    const json = () => `${JSON.stringify(doc, null, 2)}\n`;
+    if (o.out) await output(o, models.flatMap((m) => m!.files ?? []), { json, csv: () => compareCsv(doc), text });
+    process.stdout.write(o.json ? json() : text());
   });
 
   program
@@ -158,6 +176,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof ModelError) {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      return BAD_INPUT;
+    }
+    if (e instanceof OutputError) {
+      process.stderr.write(`${e.message}\n`);
       return BAD_INPUT;
     }
     if (e instanceof CommanderError) {

@@ -34,6 +34,7 @@ export function loadModel(file: string, options: LoadOptions = {}): Model {
   try {
     const model = validateModel(raw, display(file));
     model.source = display(file);
+    model.files = layers.filter((l) => l.file !== "--set").map((l) => l.file);
     return model;
   } catch (e) {
     if (e instanceof ModelError && layers.length > 1) throw new ModelError(e.problems.map((p) => attribute(p, layers)));

@@ -11,6 +11,8 @@ export interface Model {
   description: string;
   /** The file the model came from (a scenario's own file for a scenario). */
   source: string;
+  /** Every file read to make it (a scenario's bases included), so outputs never overwrite one. */
+  files?: string[];
   timeUnit: TimeUnit;
   warmup: number;
   horizon: number;

@@ -13,6 +13,8 @@ export interface ReplicationTask {
   first: number;
   count: number;
   maxWip: number;
+  /** Fault injection, for the tests of failure handling only: fail at this replication. */
+  fault?: { replication: number; kind: "throw" | "exit" };
 }
 
 /** results[r - first][modelIndex] */

@@ -20,6 +20,8 @@ export interface RunOptions {
   maxReplications?: number;
   onProgress?: (progress: { done: number; total: number; seconds: number }) => void;
   signal?: AbortSignal;
+  /** For tests of failure handling only: make the task holding this replication fail. */
+  fault?: ReplicationTask["fault"];
 }
 
 export interface RunOutcome {
@@ -57,7 +59,7 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
   };
-  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip });
+  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, fault: options.fault });
 
   // The first replication runs here: it tells what one costs, and so whether a pool pays.
   const first = runTask(task(0, 1));

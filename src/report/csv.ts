@@ -1,0 +1,63 @@
+import { writeToString } from "fast-csv";
+import type { Figure } from "../stats/interval.js";
+import type { CompareDocument } from "./compare.js";
+import type { RunDocument } from "./document.js";
+
+/**
+ * Figures as CSV rows, one figure a row, so a spreadsheet can pivot them: the model (or future
+ * state), whether it is a stream or a stage, its id and name, the figure, mean and 95% half-width.
+ */
+const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95"];
+
+type Row = (string | number | null)[];
+
+// A cell starting with = + - @ is a formula to a spreadsheet: never let a model's name be one.
+const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+const value = (x: number) => (Number.isFinite(x) ? x : null);
+
+function rows(doc: RunDocument, model: string, out: Row[]): void {
+  const push = (kind: string, id: string, name: string, figure: string, f: Figure | undefined) => {
+    if (f) out.push([cell(model), kind, id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95)]);
+  };
+  for (const [id, s] of Object.entries(doc.streams)) {
+    push("stream", id, s.name, "throughput", s.throughput);
+    push("stream", id, s.name, "completed", s.completed);
+    push("stream", id, s.name, "wip", s.wip);
+    push("stream", id, s.name, "flowEfficiency", s.flowEfficiency);
+    for (const q of ["mean", "p50", "p85", "p95"] as const) push("stream", id, s.name, `leadTime.${q}`, s.leadTime[q]);
+  }
+  for (const [id, s] of Object.entries(doc.stages)) {
+    push("stage", id, s.name, "utilization", s.utilization);
+    push("stage", id, s.name, "wait", s.wait);
+    push("stage", id, s.name, "queueLength", s.queueLength);
+    push("stage", id, s.name, "visits", s.visits);
+  }
+}
+
+export function runCsv(doc: RunDocument): Promise<string> {
+  const out: Row[] = [];
+  rows(doc, doc.model, out);
+  return writeToString(out, { headers: HEADERS });
+}
+
+/** Base and future states as in runCsv, then the paired differences as kind "stream-diff"/"stage-diff". */
+export function compareCsv(doc: CompareDocument): Promise<string> {
+  const out: Row[] = [];
+  rows(doc.base, doc.base.model, out);
+  for (const s of doc.scenarios) {
+    rows(s.run, s.name, out);
+    for (const [id, d] of Object.entries(s.diff.streams)) {
+      const name = doc.base.streams[id].name;
+      const add = (figure: string, f: Figure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95)]);
+      add("throughput", d.throughput);
+      add("wip", d.wip);
+      for (const q of ["mean", "p50", "p85", "p95"] as const) add(`leadTime.${q}`, d.leadTime[q]);
+    }
+    for (const [id, d] of Object.entries(s.diff.stages)) {
+      const name = doc.base.stages[id].name;
+      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", value(d.wait.mean), d.wait.ci95]);
+      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", value(d.utilization.mean), d.utilization.ci95]);
+    }
+  }
+  return writeToString(out, { headers: HEADERS });
+}
