@@ -11,6 +11,8 @@ import { runTask } from "./task.js";
  * bench/ for the measured start-up cost behind POOL_WORTH_SECONDS.
  */
 export const POOL_WORTH_SECONDS = 0.25;
+/** How long replications run in-process before the runner decides whether a pool pays. */
+export const PROBE_SECONDS = 0.1;
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());

@@ -2,7 +2,7 @@ import type { Model } from "../model/types.js";
 import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
 import type { ReplicationResult } from "../flow/results.js";
 import { tCritical95 } from "../stats/interval.js";
-import { type Executor, POOL_WORTH_SECONDS, defaultWorkers, inProcess, pool } from "./executor.js";
+import { type Executor, POOL_WORTH_SECONDS, PROBE_SECONDS, defaultWorkers, inProcess, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
 import { runTask } from "./task.js";
@@ -61,10 +61,16 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   };
   const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, fault: options.fault });
 
-  // The first replication runs here: it tells what one costs, and so whether a pool pays.
-  const first = runTask(task(0, 1));
-  merge(first.results[0]);
-  const perReplication = first.seconds;
+  // Replications start here, in-process, for up to PROBE_SECONDS: a small run ends within it and
+  // never pays for a pool; a large one learns what a warm replication costs, to decide.
+  let perReplication = Infinity;
+  while (done < total && performance.now() - start < PROBE_SECONDS * 1000) {
+    if (options.signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
+    const one = runTask(task(done, 1));
+    merge(one.results[0]);
+    perReplication = one.seconds;
+    await new Promise((r) => setImmediate(r));
+  }
 
   let executor: Executor | null = null;
   let used = 0;

@@ -1,0 +1,30 @@
+// One Monte Carlo measurement in a fresh process, printed as one JSON line.
+// Usage: node bench/mc-child.mjs run <workers> <replications>   (the example model, timed)
+//        node bench/mc-child.mjs pool <threads>                 (cost of starting a pool)
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const [what, a, b] = process.argv.slice(2);
+const lib = await import('../dist/index.js');
+const model = lib.loadModel(fileURLToPath(new URL('../models/acme-saas.yaml', import.meta.url)));
+
+if (what === 'run') {
+  const workers = Number(a);
+  const replications = Number(b);
+  const t0 = performance.now();
+  const out = await lib.simulateModels([model], { workers, replications });
+  const seconds = (performance.now() - t0) / 1000;
+  const events = out.summaries[0].events;
+  console.log(JSON.stringify({ what, workers, threadsUsed: out.workers, replications, seconds, events,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024, cores: availableParallelism() }));
+} else if (what === 'pool') {
+  // Start a pool, run one empty task on every thread (each loads the simulator), close it.
+  const { pool } = await import('../dist/runner/executor.js');
+  const threads = Number(a);
+  const t0 = performance.now();
+  const p = pool(threads);
+  await Promise.all(Array.from({ length: threads }, () => p.run({ models: [model], seed: 1, first: 0, count: 0, maxWip: 1 })));
+  const started = (performance.now() - t0) / 1000;
+  await p.close();
+  console.log(JSON.stringify({ what, threads, startSeconds: started, totalSeconds: (performance.now() - t0) / 1000 }));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { Calendar } from "../../src/engine/calendar.js";
+import { RandomStream } from "../../src/engine/random.js";
+
+function drain(cal: Calendar): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  while (cal.pop()) out.push([cal.time, cal.kind, cal.a]);
+  return out;
+}
+
+describe("event calendar", () => {
+  it("orders by time, then rank, then insertion sequence", () => {
+    const cal = new Calendar(2);
+    cal.schedule(2, 1, 1, 10);
+    cal.schedule(1, 3, 5, 11);
+    cal.schedule(2, 0, 0, 12);
+    cal.schedule(2, 1, 1, 13);
+    cal.schedule(1, 0, 2, 14);
+    cal.schedule(2, 0, 0, 15);
+    expect(drain(cal)).toEqual([
+      [1, 2, 14],
+      [1, 5, 11],
+      [2, 0, 12],
+      [2, 0, 15],
+      [2, 1, 10],
+      [2, 1, 13],
+    ]);
+  });
+
+  it("pops in sorted order under random load and grows past its capacity", () => {
+    const cal = new Calendar(16);
+    const rng = RandomStream.derive(1, 0, "calendar-test");
+    const times: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const t = Math.floor(rng.next() * 100); // many ties
+      times.push(t);
+      cal.schedule(t, i % 3, 1, i);
+    }
+    const out = drain(cal);
+    expect(out).toHaveLength(5000);
+    for (let i = 1; i < out.length; i++) {
+      const [t0, , a0] = out[i - 1];
+      const [t1, , a1] = out[i];
+      expect(t1).toBeGreaterThanOrEqual(t0);
+      if (t1 === t0 && a0 % 3 === a1 % 3) expect(a1).toBeGreaterThan(a0); // same rank: first in, first out
+      if (t1 === t0) expect(a1 % 3).toBeGreaterThanOrEqual(a0 % 3);
+    }
+    expect(out.map((e) => e[0]).sort((a, b) => a - b)).toEqual(times.sort((a, b) => a - b));
+  });
+
+  it("refuses an event before the clock", () => {
+    const cal = new Calendar();
+    cal.schedule(5, 0, 0, 0);
+    cal.pop();
+    expect(() => cal.schedule(4, 0, 0, 0)).toThrow(/before the clock/);
+    expect(() => cal.schedule(NaN, 0, 0, 0)).toThrow(/before the clock/);
+  });
+});

@@ -1,0 +1,36 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadModel, simulateModels } from "../../src/index.js";
+
+/** A worker that throws or dies fails the run with its message: no hang, no partial result. */
+describe("worker faults", () => {
+  const model = loadModel(resolve("models/acme-saas.yaml"), { set: ["horizon=2000"] });
+
+  it.each(["throw", "exit"] as const)("a worker that does %s rejects the run", async (kind) => {
+    const run = simulateModels([model], { replications: 40, workers: 2, fault: { replication: 30, kind } });
+    await expect(run).rejects.toThrow(kind === "throw" ? /injected fault at replication 30/ : /exited with code/);
+  });
+
+  it("a fault in the in-process runner rejects the run too", async () => {
+    const run = simulateModels([model], { replications: 3, workers: 1, fault: { replication: 1, kind: "throw" } });
+    await expect(run).rejects.toThrow(/injected fault at replication 1/);
+  });
+
+  it("--precision adds replications until the target is met, the same for 1 and 2 workers", async () => {
+    const m = loadModel(resolve("models/acme-saas.yaml"));
+    const one = await simulateModels([m], { replications: 5, precision: 0.05, workers: 1 });
+    expect(one.precision!.reached).toBe(true);
+    expect(one.precision!.worst).toBeLessThanOrEqual(0.05);
+    expect(one.replications).toBeGreaterThan(5);
+    const two = await simulateModels([m], { replications: 5, precision: 0.05, workers: 2 });
+    expect(two.replications).toBe(one.replications);
+    expect(two.summaries[0].streams.map((w) => w.mean)).toEqual(one.summaries[0].streams.map((w) => w.mean));
+  });
+
+  it("--precision stops at --max-replications and says it did not get there", async () => {
+    const m = loadModel(resolve("models/acme-saas.yaml"));
+    const out = await simulateModels([m], { replications: 3, precision: 0.001, maxReplications: 6, workers: 1 });
+    expect(out.replications).toBe(6);
+    expect(out.precision!.reached).toBe(false);
+  });
+});
