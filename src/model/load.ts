@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import { ModelError, type Problem } from "./errors.js";
+import { ModelError, type Problem, unknownName } from "./errors.js";
 import { mergePatch, patchFromSet } from "./patch.js";
 import { readDocument } from "./read.js";
 import { scenario as scenarioSchema } from "./schema.js";
@@ -16,6 +16,8 @@ interface Layer {
   file: string;
   /** The patch this layer applied (absent for the base model). */
   changes?: unknown;
+  /** The document this layer's patch was applied to. */
+  before?: unknown;
 }
 
 /**
@@ -28,8 +30,10 @@ export function loadModel(file: string, options: LoadOptions = {}): Model {
   let raw = resolveDocument(file, layers, []);
   if (options.set?.length) {
     const changes = patchFromSet(options.set);
+    checkSetTargets(changes, raw);
+    const before = raw;
     raw = mergePatch(raw, changes, "--set", "");
-    layers.push({ file: "--set", changes });
+    layers.push({ file: "--set", changes, before });
   }
   try {
     const model = validateModel(raw, display(file));
@@ -62,7 +66,17 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
   }
   const s = parseWith(scenarioSchema, raw, display(abs));
   const baseFile = resolve(dirname(abs), s.base);
-  const base = resolveDocument(baseFile, layers, [...chain, abs]);
+  let base: unknown;
+  try {
+    base = resolveDocument(baseFile, layers, [...chain, abs]);
+  } catch (e) {
+    // The base file itself is missing or unreadable: say which scenario named it.
+    const only = e instanceof ModelError && e.problems.length === 1 ? e.problems[0] : null;
+    if (only && only.path === "" && only.file === display(baseFile) && /does not exist|cannot be read|is a directory/.test(only.message)) {
+      throw new ModelError([{ file: display(abs), path: "base", message: `names ${JSON.stringify(s.base)} (${display(baseFile)}), which ${only.message}` }]);
+    }
+    throw e;
+  }
   if (!isMap(base)) {
     throw new ModelError([{ file: display(abs), path: "base", message: `names ${display(baseFile)}, which is not a model (a mapping with stages and streams)` }]);
   }
@@ -70,24 +84,52 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
   // The scenario's own name is the name of the future state it describes.
   if (s.name !== undefined) merged.name = s.name;
   if (s.description !== undefined) merged.description = s.description;
-  layers.push({ file: display(abs), changes: s.changes });
+  layers.push({ file: display(abs), changes: s.changes, before: base });
   return merged;
 }
 
-/** The latest layer whose changes touch the problem's field owns the problem. */
+/**
+ * The latest layer that wrote the problem's field owns the problem: its patch holds the field (or
+ * replaced a map above it), or its patch created the map the field belongs to.
+ */
 function attribute(p: Problem, layers: Layer[]): Problem {
   const segments = p.path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
   for (let i = layers.length - 1; i > 0; i--) {
-    const { file, changes } = layers[i];
-    let node: unknown = changes;
-    let touched = false;
-    for (const seg of segments) {
-      if (!isMap(node) || !(seg in node)) break;
-      touched = true;
-      node = node[seg];
-      if (!isMap(node)) break;
-    }
-    if (touched) return { ...p, file, path: file === "--set" ? p.path : `changes.${p.path}` };
+    const { file, changes, before } = layers[i];
+    if (wrote(changes, before, segments)) return { ...p, file, path: file === "--set" ? p.path : `changes.${p.path}` };
   }
   return { ...p, file: layers[0].file };
+}
+
+function wrote(changes: unknown, before: unknown, segments: string[]): boolean {
+  let patch = changes;
+  let prior = before;
+  for (let i = 0; i < segments.length; i++) {
+    if (!isMap(patch)) return true; // this patch replaced everything from here down
+    const seg = segments[i];
+    if (!(seg in patch)) {
+      // Not named by the patch; still its doing if the patch created the map the field is in.
+      return i >= 1 && !isMap(prior);
+    }
+    patch = patch[seg];
+    prior = isMap(prior) && seg in prior ? prior[seg] : undefined;
+  }
+  return true;
+}
+
+/** `--set stages.X.field=...` must name a stage (or stream) the model has: a typo would add one. */
+function checkSetTargets(changes: Record<string, unknown>, raw: unknown): void {
+  const problems: Problem[] = [];
+  for (const group of ["stages", "streams"] as const) {
+    const patch = changes[group];
+    const have = isMap(raw) && isMap(raw[group]) ? Object.keys(raw[group] as object) : [];
+    if (!isMap(patch)) continue;
+    for (const [id, v] of Object.entries(patch)) {
+      // Setting a field of an id that does not exist: a typo, not a new stage (a new one is a whole map).
+      if (!have.includes(id) && isMap(v) && !("processTime" in v || "route" in v)) {
+        problems.push({ file: "--set", path: `${group}.${id}`, message: unknownName(group === "stages" ? "stage" : "stream", id, have) });
+      }
+    }
+  }
+  if (problems.length) throw new ModelError(problems);
 }

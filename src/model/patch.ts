@@ -3,6 +3,26 @@ import { ModelError, type Problem } from "./errors.js";
 
 /** Keys that could reach an object's prototype; a patch may never write them. */
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+const reserved = (k: string) => `is not allowed: "${k}" is reserved and cannot be a model field`;
+
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` anywhere in a document: as a key they could
+ * reach an object's prototype (and a validator would drop them silently), so they are never names.
+ */
+export function checkReservedKeys(data: unknown, file: string, at = ""): void {
+  const problems: Problem[] = [];
+  const stack: [unknown, string][] = [[data, at]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    for (const k of Object.keys(v)) {
+      const here = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      if (FORBIDDEN.has(k)) problems.push({ file, path: here, message: reserved(k) });
+      else stack.push([(v as Record<string, unknown>)[k], here]);
+    }
+  }
+  if (problems.length) throw new ModelError(problems.reverse());
+}
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -23,7 +43,7 @@ function merge(target: unknown, patch: unknown, file: string, at: string, proble
   if (isMap(target)) for (const [k, v] of Object.entries(target)) define(out, k, v);
   for (const [k, v] of Object.entries(patch)) {
     if (FORBIDDEN.has(k)) {
-      problems.push({ file, path: `${at}.${k}`, message: `is not allowed: "${k}" is reserved and cannot be a model field` });
+      problems.push({ file, path: `${at}.${k}`, message: reserved(k) });
       continue;
     }
     if (v === null) delete out[k];
@@ -54,7 +74,7 @@ export function patchFromSet(assignments: readonly string[]): Record<string, unk
     }
     const bad = keys.find((k) => FORBIDDEN.has(k));
     if (bad) {
-      problems.push({ file: "--set", path, message: `is not allowed: "${bad}" is reserved and cannot be a model field` });
+      problems.push({ file: "--set", path, message: reserved(bad) });
       continue;
     }
     let value: unknown;

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import YAML from "yaml";
 import { ModelError } from "./errors.js";
+import { checkReservedKeys } from "./patch.js";
 
 /** Model files are written by hand; anything this large is a mistake or an attack. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -40,11 +41,17 @@ export function readDocument(file: string): unknown {
 export function parseText(text: string, file: string): unknown {
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length) {
+    const lines = text.split(/\r?\n/);
     throw new ModelError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
         const where = pos ? `line ${pos.line}, column ${pos.col}: ` : "";
-        const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        let what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        if (/call stack/i.test(what)) what = `nested too deeply to read (no model needs more than ${MAX_DEPTH} levels)`;
+        if (e.code === "DUPLICATE_KEY" && pos) {
+          const key = /^\s*["']?([^"':]+)/.exec(lines[pos.line - 1]?.slice(pos.col - 1) ?? "")?.[1]?.trim();
+          what = `duplicate key${key ? ` "${key}"` : ""}: each key may appear once in a mapping`;
+        }
         return { file, path: "", message: `${where}YAML syntax error: ${what}` };
       }),
     );
@@ -60,6 +67,7 @@ export function parseText(text: string, file: string): unknown {
     throw e;
   }
   if (depth(data) > MAX_DEPTH) fail(file, `is nested more than ${MAX_DEPTH} levels deep; no model needs that`);
+  checkReservedKeys(data, file);
   return data;
 }
 

@@ -10,6 +10,14 @@ import { DURATION_HINT, DURATION_PATTERN, TIME_UNITS, toTimeUnit } from "./units
  * validate.ts adds the file, the field path and the value that was given.
  */
 
+/**
+ * An object's own message (a missing or mistyped object); unknown fields are left to the
+ * formatter, which lists the fields the object knows and guesses the one meant.
+ */
+function objectError(message: string) {
+  return { error: (iss: { code?: string }) => (iss.code === "unrecognized_keys" ? undefined : message) };
+}
+
 const ID_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 const ID_HINT = "ids may use letters, digits, _ and - (and start with a letter, digit or _)";
 
@@ -75,12 +83,12 @@ export const batch = z.strictObject({
   max: positiveInt.optional(),
   size: positiveInt.optional(),
   timeout: positiveDuration.optional(),
-});
+}, objectError("must be a gate: { every, offset?, max? } or { size, timeout? }"));
 
 export const rework = z.strictObject({
   probability,
   to: z.string({ error: "must be a stage id" }).optional(),
-});
+}, objectError("must be { probability, to? }"));
 
 export const POLICIES = ["fifo", "priority"] as const;
 
@@ -91,7 +99,7 @@ export const stage = z.strictObject({
   policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(", ")}` }).optional(),
   batch: batch.optional(),
   rework: rework.optional(),
-});
+}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework? }"));
 
 /** A route step: a stage id, a step only some items need, or parallel branches (fork and join). */
 export interface RouteStepInput {
@@ -115,14 +123,14 @@ export const routeStep: z.ZodType<string | RouteStepInput> = z.union([z.string()
 export const arrivals = z.strictObject({
   rate: positiveNumber.optional(),
   interarrival: timeDistribution.optional(),
-});
+}, objectError("must be { rate } (Poisson, items per time unit) or { interarrival: <distribution> }"));
 
 export const stream = z.strictObject({
   name: z.string({ error: "must be a string" }).optional(),
   arrivals,
   priority: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
   route: z.array(routeStep, { error: "must be a list of steps" }).min(1, { error: "must have at least one step" }),
-});
+}, objectError("must be a stream: { arrivals, route, priority? }"));
 
 const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ModelError, type Problem, didYouMean, pathString, show, unknownName } from "./errors.js";
+import { checkReservedKeys } from "./patch.js";
 import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
 import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec } from "./types.js";
@@ -21,12 +22,45 @@ export function validateModel(raw: unknown, file: string): Model {
   if (typeof raw !== "object" || Array.isArray(raw)) {
     throw new ModelError([{ file, path: "", message: `must be a mapping with horizon, stages and streams (got ${show(raw)})` }]);
   }
-  const parsed = parseWith(schema.model, raw, file);
+  checkReservedKeys(raw, file);
+  let parsed: Parsed;
+  try {
+    parsed = parseWith(schema.model, raw, file);
+  } catch (e) {
+    // Report route mistakes with the schema's, so one pass shows every problem.
+    if (e instanceof ModelError) throw new ModelError([...e.problems, ...routeProblems(raw as Record<string, unknown>, file)]);
+    throw e;
+  }
   const problems: Problem[] = [];
   const model = normalize(parsed, file, problems);
   if (problems.length) throw new ModelError(problems);
   return model;
 }
+
+/** Unknown stages in routes, read from the raw document (for when the schema check failed). */
+function routeProblems(raw: Record<string, unknown>, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const stages = raw.stages;
+  const streams = raw.streams;
+  if (!isMap(stages) || !isMap(streams)) return problems;
+  const ids = Object.keys(stages);
+  const walk = (steps: unknown, at: string) => {
+    if (!Array.isArray(steps)) return;
+    steps.forEach((step, i) => {
+      const here = `${at}[${i}]`;
+      if (typeof step === "string") {
+        if (!ids.includes(step)) problems.push({ file, path: here, message: unknownName("stage", step, ids) });
+      } else if (isMap(step)) {
+        if (typeof step.stage === "string" && !ids.includes(step.stage)) problems.push({ file, path: `${here}.stage`, message: unknownName("stage", step.stage, ids) });
+        if (Array.isArray(step.parallel)) step.parallel.forEach((b, j) => walk(b, `${here}.parallel[${j}]`));
+      }
+    });
+  };
+  for (const [id, s] of Object.entries(streams)) if (isMap(s)) walk(s.route, `streams.${id}.route`);
+  return problems;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Run a zod schema and turn its issues into our problems (all of them). */
 export function parseWith<S extends z.ZodType>(s: S, raw: unknown, file: string): z.output<S> {
@@ -85,12 +119,17 @@ function describe(issue: Issue, base: PropertyKey[], file: string, known: WeakMa
         for (const sub of meant[0]) describe(sub, path, file, known, out);
         return;
       }
+      if (input === undefined) {
+        out.push({ file, path: pathString(path), message: `is required: it ${issue.message}` });
+        return;
+      }
       out.push({ file, path: pathString(path), message: `${issue.message} (got ${show(input)})` });
       return;
     }
     default:
-      if (issue.code === "invalid_type" && input === undefined) {
-        out.push({ file, path: pathString(path), message: `is required: it ${issue.message}` });
+      if (input === undefined && path.length > 0) {
+        // Ours start "must ..."; zod's own default for a missing object says nothing useful.
+        out.push({ file, path: pathString(path), message: issue.message.startsWith("must") ? `is required: it ${issue.message}` : "is required" });
       } else {
         out.push({ file, path: pathString(path), message: `${issue.message} (got ${show(input)})` });
       }
