@@ -11,7 +11,8 @@ describe("periodic batch gate", () => {
   // and the lead time is 3.5 + E[S].
   // Sizing: the gate forgets everything at each opening, so a warm-up of 10 weeks is ample.
   // Warm-up and horizon are whole weeks: a time average over a partial week would depend on its
-  // phase. Waits are uniform on (0, 7), sd 2.0: 20 x 200 weeks (56,000 items) give ci95 ~1%.
+  // phase. Waits are uniform on (0, 7), sd 2.0: 20 x 200 weeks (56,000 items) give ci95 ~0.3% of
+  // the wait, ~1% of the time-average count at the gate (measured).
   it("makes work wait half the period on average, whatever the offset", async () => {
     const doc = await run(
       "weekly-gate",
@@ -32,7 +33,7 @@ describe("periodic batch gate", () => {
 
   // A gate that opens when 5 items wait, rate 2: the j-th item of a batch waits for 5 - j more
   // arrivals, (5 - 1) / (2 x 2) = 1 on average; the gate holds lambda x 1 = 2 items.
-  // Sizing: as above the gate forgets at each release; 20 x 2,000 (80,000 items) give ci95 ~1%.
+  // Sizing: as above the gate forgets at each release; 20 x 2,000 (80,000 items) give ci95 ~1.2%.
   it("makes work wait (size - 1) / (2 lambda) at a size gate", async () => {
     const doc = await run(
       "size-gate",
