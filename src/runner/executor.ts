@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { Piscina } from "piscina";
 import type { ReplicationTask, TaskResult } from "./protocol.js";
-import { runTask } from "./task.js";
 
 /**
  * Runs replication tasks in-process or on a worker-thread pool. A pool pays for its threads
@@ -30,18 +29,6 @@ export interface Executor {
   run(task: ReplicationTask): Promise<TaskResult>;
   close(): Promise<void>;
   readonly threads: number;
-}
-
-export function inProcess(): Executor {
-  return {
-    threads: 0,
-    async run(task) {
-      // Yield to the event loop between tasks so signals (Ctrl-C) are heard.
-      await new Promise((r) => setImmediate(r));
-      return runTask(task);
-    },
-    async close() {},
-  };
 }
 
 export function pool(threads: number, signal?: AbortSignal): Executor {

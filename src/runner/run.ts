@@ -2,7 +2,7 @@ import type { Model } from "../model/types.js";
 import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
 import type { ReplicationResult } from "../flow/results.js";
 import { tCritical95 } from "../stats/interval.js";
-import { type Executor, POOL_WORTH_SECONDS, PROBE_SECONDS, defaultWorkers, inProcess, pool } from "./executor.js";
+import { type Executor, POOL_WORTH_SECONDS, PROBE_SECONDS, defaultWorkers, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
 import { runTask } from "./task.js";
@@ -72,20 +72,17 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
     await new Promise((r) => setImmediate(r));
   }
 
-  let executor: Executor | null = null;
-  let used = 0;
+  // With N workers, the main thread (warm from the probe) is one of them and N - 1 pool threads
+  // help: on N cores nothing waits idle, and a cold thread's JIT warm-up costs only its share.
+  let helpers: Executor | null = null;
   let precision: RunOutcome["precision"] = null;
   try {
     for (;;) {
       const remaining = total - done;
       if (remaining > 0) {
-        const wantPool = workers > 1 && remaining * perReplication > POOL_WORTH_SECONDS;
-        if (!executor || (wantPool && executor.threads === 0)) {
-          await executor?.close();
-          executor = wantPool ? pool(Math.min(workers, remaining), options.signal) : inProcess();
-          used = Math.max(used, executor.threads);
-        }
-        await runRange(executor, done, total, task, merge, options.signal);
+        const wantHelpers = workers > 1 && remaining * perReplication > POOL_WORTH_SECONDS;
+        if (wantHelpers && !helpers) helpers = pool(Math.min(workers - 1, remaining), options.signal);
+        await runRange(helpers, done, total, task, merge, options.signal);
       }
       if (!options.precision) break;
       const worst = worstRelativeHalfWidth(summaries);
@@ -96,43 +93,62 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
       total = Math.min(maxReplications, Math.max(done + 2, Number.isFinite(needed) ? needed : done * 2));
     }
   } finally {
-    await executor?.close();
+    await helpers?.close();
   }
+  const used = helpers ? helpers.threads + 1 : 0;
   return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
 }
 
+/**
+ * Runs replications from..to-1 in chunks that the main thread and each helper thread take from
+ * one queue as they come free, and merges the results strictly in replication order.
+ */
 async function runRange(
-  executor: Executor,
+  helpers: Executor | null,
   from: number,
   to: number,
   task: (first: number, count: number) => ReplicationTask,
   merge: (results: ReplicationResult[]) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const n = to - from;
-  // Several chunks per thread balance the load; in-process, chunks let signals through.
-  const chunk = Math.max(1, Math.ceil(n / Math.max(8, executor.threads * 4)));
+  const threads = (helpers?.threads ?? 0) + 1;
+  // Small chunks balance the load and let the main thread merge and hear signals often.
+  const chunk = Math.max(1, Math.ceil((to - from) / (threads * 8)));
+  let nextChunk = from;
+  const take = (): [number, number] | null => {
+    if (nextChunk >= to) return null;
+    const first = nextChunk;
+    nextChunk = Math.min(to, first + chunk);
+    return [first, nextChunk - first];
+  };
   const pending = new Map<number, ReplicationResult[][]>();
-  let next = from;
-  const jobs: Promise<void>[] = [];
-  for (let first = from; first < to; first += chunk) {
-    const count = Math.min(chunk, to - first);
-    jobs.push(
-      executor.run(task(first, count)).then((res) => {
-        if (signal?.aborted) return;
-        pending.set(first, res.results);
-        // Merge strictly in replication order.
-        while (pending.has(next)) {
-          const rs = pending.get(next)!;
-          pending.delete(next);
-          for (const r of rs) merge(r);
-          next += rs.length;
-        }
-      }),
-    );
+  let nextMerge = from;
+  const deliver = (first: number, results: ReplicationResult[][]) => {
+    pending.set(first, results);
+    while (pending.has(nextMerge)) {
+      const rs = pending.get(nextMerge)!;
+      pending.delete(nextMerge);
+      for (const r of rs) merge(r);
+      nextMerge += rs.length;
+    }
+  };
+  let failure: unknown = null;
+  const helper = async () => {
+    for (let job = take(); job && failure === null; job = take()) {
+      const [first, count] = job;
+      const res = await helpers!.run(task(first, count));
+      deliver(first, res.results);
+    }
+  };
+  const helping = Array.from({ length: threads - 1 }, () => helper().catch((e) => (failure ??= e)));
+  for (let job = take(); job && failure === null; job = take()) {
+    if (signal?.aborted) break;
+    deliver(job[0], runTask(task(job[0], job[1])).results);
+    await new Promise((r) => setImmediate(r));
   }
-  await Promise.all(jobs);
+  await Promise.all(helping);
   if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
+  if (failure !== null) throw failure;
 }
 
 /** Largest 95% half-width of a stream's mean lead time, as a share of the mean, over all models. */

@@ -9,7 +9,8 @@ export function runTask(task: ReplicationTask): TaskResult {
   const compiled = task.models.map(compile);
   const results = [];
   for (let r = task.first; r < task.first + task.count; r++) {
-    if (task.fault?.replication === r) injectFault(task.fault.kind, r);
+    const f = task.fault;
+    if (f && (f.kind === "throw" ? r === f.replication : r >= f.replication && !isMainThread)) injectFault(f.kind, r);
     results.push(compiled.map((m) => {
       const res = runReplication(m, task.seed, r, { maxWip: task.maxWip });
       res.trace = null;
@@ -19,8 +20,8 @@ export function runTask(task: ReplicationTask): TaskResult {
   return { results, seconds: (performance.now() - start) / 1000 };
 }
 
+/** "throw": the replication fails wherever it runs; "exit": a worker thread dies at its first replication from r on. */
 function injectFault(kind: "throw" | "exit", r: number): void {
-  // A worker thread that exits takes only itself down; in the main thread, throw instead.
-  if (kind === "exit" && !isMainThread) process.exit(7);
+  if (kind === "exit") process.exit(7); // in a worker thread, this ends only that thread
   throw new Error(`injected fault at replication ${r}`);
 }
