@@ -1,6 +1,7 @@
 // Benchmark runner: every (impl, model) pair N times, each run in its own child process
 // (bench/peers/child.mjs), one at a time; medians, ratios, a table on stdout and a Markdown report.
 // Usage: node bench/run.mjs [--runs N] [--quick] [--impl a,b] [--model mm2,jackson] [--seed S] [--out FILE]
+//                          [--only throughput,montecarlo,scale]
 //   --quick   1/10 of the completions; the report goes to bench/out/ (so a quick
 //             run never overwrites bench/RESULTS.md).
 // Runs are interleaved (round r runs every pair once before round r+1) so drift in machine load
@@ -14,6 +15,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IMPLS, MODELS } from './peers/child.mjs';
+import { monteCarloSection, runMonteCarlo } from './montecarlo.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(HERE, 'peers', 'child.mjs');
@@ -32,7 +34,7 @@ export function median(xs) {
 }
 
 export function parseArgs(argv) {
-  const opts = { runs: null, quick: false, impls: Object.keys(IMPLS), models: MODELS, seed: 1, out: null };
+  const opts = { runs: null, quick: false, impls: Object.keys(IMPLS), models: MODELS, seed: 1, out: null, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -45,6 +47,7 @@ export function parseArgs(argv) {
     else if (a === '--model') opts.models = value().split(',');
     else if (a === '--seed') opts.seed = Number(value());
     else if (a === '--out') opts.out = value();
+    else if (a === '--only') opts.only = value().split(',');
     else throw new Error(`bench/run.mjs: unknown option ${a}`);
   }
   opts.runs ??= 5;
@@ -161,6 +164,7 @@ export function markdownTable(rows) {
 /** Report section: event throughput of every implementation on models A and B. */
 export function throughputSection(ctx) {
   const { opts, throughput } = ctx;
+  if (!throughput.length) return '';
   const models = opts.models.map((m) => `- model ${MODEL_TITLES[m]}`).join('\n');
   return `## Event throughput
 
@@ -176,7 +180,7 @@ ${markdownTable(throughput)}
 }
 
 /** Sections of the report, in order. Other benchmark modules may push their own. */
-export const SECTIONS = [throughputSection];
+export const SECTIONS = [throughputSection, monteCarloSection];
 
 export function writeReport(ctx, sections = SECTIONS) {
   const m = ctx.machine;
@@ -205,9 +209,11 @@ async function main() {
   }
   const machine = machineInfo();
   console.error(`${machine.cpu} x${machine.cores}, node ${machine.node}; ${opts.runs} run(s) per pair${opts.quick ? ', quick' : ''}`);
-  const throughput = runThroughput(opts);
-  console.log(textTable(throughput));
-  const out = writeReport({ opts, argv, machine, throughput });
+  const want = (part) => !opts.only || opts.only.includes(part);
+  const throughput = want('throughput') ? runThroughput(opts) : [];
+  if (throughput.length) console.log(textTable(throughput));
+  const monteCarlo = want('montecarlo') ? runMonteCarlo({ runs: opts.runs, quick: opts.quick }) : null;
+  const out = writeReport({ opts, argv, machine, throughput, monteCarlo });
   console.error(`wrote ${relative(process.cwd(), out)}`);
 }
 

@@ -35,6 +35,8 @@ const signed = (x: number) => `${x > 0 ? "+" : ""}${num(x * 100)}%`;
 const sure = (d: Figure) => d.ci95 !== null && Math.abs(d.mean) > d.ci95;
 
 function changeRow(name: string, base: Figure, scen: Figure, d: Figure): string[] {
+  // A difference at rounding level (a figure the change cannot touch) prints as zero.
+  if (Math.abs(d.mean) <= 1e-12 * Math.abs(base.mean)) d = { mean: 0, ci95: d.ci95 === null ? null : Math.max(d.ci95, 0) };
   const r = relative(base, d);
   return [
     name,
