@@ -1,5 +1,5 @@
 import { Calendar } from "../engine/calendar.js";
-import { DIST, sample } from "../engine/distributions.js";
+import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { RandomStream } from "../engine/random.js";
 import { QuantileSketch } from "../stats/sketch.js";
 import {
@@ -9,6 +9,7 @@ import {
   REWORK_PREVIOUS,
   STEP_OPTIONAL,
   STEP_PARALLEL,
+  STEP_STAGE,
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
 import { Ring } from "./ring.js";
@@ -20,16 +21,45 @@ import { type ReplicationResult, STAGE_FIGURES, STREAM_FIGURES, type TraceRow } 
 //  1 arrival of new work from outside;
 //  2 gate opening or timeout: everything that reaches a gate at t makes the batch opening at t;
 //  3 control (warm-up end, end of run): closes the books after everything else at that time.
+// The end of the run is last of all at its time, so it needs no calendar entry: it happens when
+// the next event is later (PERF: one event fewer in the heap, M/M/2 keeps 3 not 4: +2%). It still
+// counts as an event.
 const COMPLETE = 0;
 const ARRIVE = 1;
 const GATE_OPEN = 2;
 const GATE_TIMEOUT = 3;
 const WARMUP = 4;
-const END = 5;
 const R_COMPLETE = 0;
 const R_ARRIVE = 1;
 const R_GATE = 2;
 const R_CONTROL = 3;
+
+// A stage's state is one row of SF doubles in `st`: one array to load in each handler, and a
+// stage's fields on one cache line.
+const BUSY = 0; // servers busy
+const WAITING = 1; // items at the gate and in the queue
+const BUSY_AREA = 2; // areas under BUSY and WAITING since the warm-up end, up to LAST
+const WAITING_AREA = 3;
+const LAST = 4;
+const WAIT_SUM = 5; // waits of the services started in the measured window, and their number
+const VISITS = 6;
+const SERVERS = 7; // Infinity for unlimited
+const SF = 8;
+
+// A stream's state: one row of RF doubles in `sr`.
+const WIP = 0; // items in the system, and the area under it since the warm-up end, up to WIP_LAST
+const WIP_AREA = 1;
+const WIP_LAST = 2;
+const COMPLETED = 3; // items done in the measured window, their lead times and touch times
+const LEAD_SUM = 4;
+const TOUCH_SUM = 5;
+const RF = 6;
+
+/** 2^-32: `(rng.nextInt32() >>> 0) * TWO_TO_MINUS_32` is exactly `rng.next()`. */
+const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
+
+/** Lead times wait here, per stream, before they reach the stream's sketch. */
+const LEAD_BATCH = 512;
 
 export interface SimulationOptions {
   /** Stop the replication when this many items are in the system (an unstable organization). */
@@ -44,6 +74,12 @@ export const DEFAULT_MAX_WIP = 200_000;
  * One replication of a compiled model: stages with their servers, queues and gates; streams
  * with their arrivals and routes; rework and fork/join. All state lives in typed arrays; the
  * event loop allocates nothing per event.
+ *
+ * PERF: in the event handlers no double crosses a call. A call V8 does not inline boxes a double
+ * argument or result in a new HeapNumber, and V8's inlining budget runs out in code this size;
+ * so times reach the calendar through `cal.at`, uniforms come from `nextInt32()`, and lead times
+ * reach the sketches in batches (bench/peers child.mjs: M/M/2 +10%, Jackson +7%; minor GCs
+ * during a replication 16 -> 0 once V8 has optimized the handlers).
  */
 export class Simulation {
   private readonly m: CompiledModel;
@@ -52,37 +88,29 @@ export class Simulation {
   private now = 0;
   private readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
+  private readonly tracing: boolean;
 
   // Random substreams, one per source, keyed by id (see RandomStream).
   private readonly arrivalRng: RandomStream[];
   private readonly routeRng: RandomStream[];
   private readonly serviceRng: RandomStream[];
   private readonly reworkRng: RandomStream[];
+  // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
+  private readonly arrivalMean: Float64Array;
+  private readonly serviceMean: Float64Array;
+  // The stage a stream's route starts at, when every item visits it first; else -1.
+  private readonly firstStage: Int32Array;
 
-  // Stage state
-  private readonly busy: Float64Array;
-  private readonly waiting: Float64Array; // at the gate and in the queue
+  private readonly st: Float64Array; // SF fields per stage: BUSY, WAITING, ...
   private readonly queues: Ring[]; // stage * ranks + rank
   private readonly gates: Ring[];
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
 
-  // Statistics: areas under busy, waiting and WIP since `last*`, reset at warm-up end.
-  private readonly busyArea: Float64Array;
-  private readonly waitingArea: Float64Array;
-  private readonly stageLast: Float64Array;
-  private readonly waitSum: Float64Array;
-  private readonly visits: Float64Array;
-  private readonly wip: Float64Array;
-  private readonly wipArea: Float64Array;
-  private readonly wipLast: Float64Array;
-  private readonly completed: Float64Array;
-  private readonly leadSum: Float64Array;
-  private readonly touchSum: Float64Array;
+  private readonly sr: Float64Array; // RF fields per stream: WIP, WIP_AREA, ...
   private readonly leadTimes: QuantileSketch[];
-  private readonly leadStream = new Int32Array(512);
-  private readonly leadValue = new Float64Array(512);
-  private leadN = 0;
+  private readonly leadBatch: Float64Array; // LEAD_BATCH per stream
+  private readonly leadN: Int32Array; // lead times waiting in each stream's batch
   private measuring = false;
   private inSystem = 0;
   private unstable: ReplicationResult["unstable"] = null;
@@ -91,6 +119,7 @@ export class Simulation {
     this.m = m;
     this.maxWip = options.maxWip ?? DEFAULT_MAX_WIP;
     this.traceRows = options.trace ? [] : null;
+    this.tracing = this.traceRows !== null;
     const nStages = m.stageIds.length;
     const nStreams = m.streamIds.length;
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
@@ -98,26 +127,25 @@ export class Simulation {
     this.routeRng = m.streamIds.map((id) => rng(`route:${id}`));
     this.serviceRng = m.stageIds.map((id) => rng(`service:${id}`));
     this.reworkRng = m.stageIds.map((id) => rng(`rework:${id}`));
+    const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
+    this.arrivalMean = Float64Array.from(m.interarrival, expMean);
+    this.serviceMean = Float64Array.from(m.service, expMean);
+    this.firstStage = Int32Array.from(m.mainRoute, (route) => {
+      const step = m.routeStart[route];
+      return m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? m.stepStage[step] : -1;
+    });
 
-    this.busy = new Float64Array(nStages);
-    this.waiting = new Float64Array(nStages);
+    this.st = new Float64Array(nStages * SF);
+    for (let s = 0; s < nStages; s++) this.st[s * SF + SERVERS] = m.servers[s];
     this.queues = [];
     for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
     this.gates = m.stageIds.map(() => new Ring(16));
     this.gateOpenings = new Float64Array(nStages);
     this.gateTimeoutAt = new Float64Array(nStages).fill(NaN);
-    this.busyArea = new Float64Array(nStages);
-    this.waitingArea = new Float64Array(nStages);
-    this.stageLast = new Float64Array(nStages);
-    this.waitSum = new Float64Array(nStages);
-    this.visits = new Float64Array(nStages);
-    this.wip = new Float64Array(nStreams);
-    this.wipArea = new Float64Array(nStreams);
-    this.wipLast = new Float64Array(nStreams);
-    this.completed = new Float64Array(nStreams);
-    this.leadSum = new Float64Array(nStreams);
-    this.touchSum = new Float64Array(nStreams);
+    this.sr = new Float64Array(nStreams * RF);
     this.leadTimes = m.streamIds.map(() => new QuantileSketch());
+    this.leadBatch = new Float64Array(nStreams * LEAD_BATCH);
+    this.leadN = new Int32Array(nStreams);
   }
 
   run(): ReplicationResult {
@@ -131,46 +159,45 @@ export class Simulation {
     }
     if (m.warmup > 0) cal.schedule(m.warmup, R_CONTROL, WARMUP, 0);
     else this.measuring = true;
-    cal.schedule(m.end, R_CONTROL, END, 0);
 
+    const end = m.end;
     let events = 0;
-    while (cal.pop()) {
+    for (;;) {
       events++;
-      this.now = cal.time;
-      const a = cal.a;
-      switch (cal.kind) {
-        case COMPLETE:
-          this.complete(a);
-          break;
-        case ARRIVE:
-          this.arrive(a);
-          break;
-        case GATE_OPEN:
-          this.openGate(a, m.gateMax[a]);
-          this.gateOpenings[a]++;
-          cal.schedule(m.gateOffset[a] + this.gateOpenings[a] * m.gateEvery[a], R_GATE, GATE_OPEN, a);
-          break;
-        case GATE_TIMEOUT:
-          if (cal.time === this.gateTimeoutAt[a]) this.openGate(a, Infinity);
-          break;
-        case WARMUP:
-          this.startMeasuring();
-          break;
-        case END:
-          return this.result(events);
+      if (!cal.pop() || cal.time > end) {
+        this.now = end;
+        return this.result(events);
       }
+      this.now = cal.time;
+      const kind = cal.kind;
+      if (kind === COMPLETE) this.complete(cal.a);
+      else if (kind === ARRIVE) this.arrive(cal.a);
+      else this.control(kind, cal.a);
       if (this.unstable !== null) return this.result(events);
     }
-    throw new Error("simulation: the event calendar ran dry before the end of the run");
+  }
+
+  /** The rare events: gate openings and timeouts, warm-up end. */
+  private control(kind: number, a: number): void {
+    const m = this.m;
+    if (kind === GATE_OPEN) {
+      this.openGate(a, m.gateMax[a]);
+      this.gateOpenings[a]++;
+      this.cal.schedule(m.gateOffset[a] + this.gateOpenings[a] * m.gateEvery[a], R_GATE, GATE_OPEN, a);
+    } else if (kind === GATE_TIMEOUT) {
+      if (this.now === this.gateTimeoutAt[a]) this.openGate(a, Infinity);
+    } else if (kind === WARMUP) this.startMeasuring();
   }
 
   private arrive(stream: number): void {
     const m = this.m;
     const t = this.now;
-    const ia = m.interarrival[stream];
-    // PERF: exponential drawn inline; a call returning a double would box it (bench/: mm2 +15%).
-    const gap = ia.kind === DIST.exponential ? -ia.p1 * Math.log(1 - this.arrivalRng[stream].next()) : sample(ia, this.arrivalRng[stream]);
-    this.cal.schedule(t + gap, R_ARRIVE, ARRIVE, stream);
+    const cal = this.cal;
+    const rng = this.arrivalRng[stream];
+    const mean = this.arrivalMean[stream];
+    // PERF: the exponential is drawn inline (bench/: mm2 +15%); see the class comment for `at`.
+    cal.at = t + (mean === mean ? -mean * Math.log(1 - (rng.nextInt32() >>> 0) * TWO_TO_MINUS_32) : sample(m.interarrival[stream], rng));
+    cal.add(R_ARRIVE, ARRIVE, stream);
     const it = this.items;
     const id = it.alloc();
     it.stream[id] = stream;
@@ -183,15 +210,22 @@ export class Simulation {
     let needs = 0;
     const n = m.optionalCount[stream];
     if (n > 0) {
-      const rng = this.routeRng[stream];
+      const route = this.routeRng[stream];
       const base = m.optionalStart[stream];
-      for (let b = 0; b < n; b++) if (rng.next() < m.optionalProbability[base + b]) needs |= 1 << b;
+      for (let b = 0; b < n; b++) if ((route.nextInt32() >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
     }
     it.needs[id] = needs;
-    this.changeWip(stream, 1);
+    const sr = this.sr;
+    const o = stream * RF;
+    sr[o + WIP_AREA] += sr[o + WIP] * (t - sr[o + WIP_LAST]);
+    sr[o + WIP_LAST] = t;
+    sr[o + WIP]++;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
-    if (this.traceRows) this.trace(id, -1, "arrive");
-    this.advance(id);
+    if (this.tracing) this.trace(id, -1, "arrive");
+    // Most routes start at a stage every item visits: straight there.
+    const s = this.firstStage[stream];
+    if (s >= 0) this.enterStage(id, s);
+    else this.advance(id);
   }
 
   /** Move an item to its route's step at its current position (or out, at the route's end). */
@@ -223,27 +257,41 @@ export class Simulation {
   private enterStage(id: number, s: number): void {
     const m = this.m;
     const it = this.items;
+    const t = this.now;
     it.stage[id] = s;
-    it.entered[id] = this.now;
-    if (this.traceRows) this.trace(id, s, "enter");
-    const gate = m.gateKind[s];
-    if (gate !== 0) {
-      const g = this.gates[s];
-      this.changeWaiting(s, 1);
-      g.push(id);
-      if (gate === GATE_SIZE) {
-        if (g.length >= m.gateSize[s]) this.openGate(s, m.gateSize[s]);
-        else if (g.length === 1 && m.gateTimeout[s] !== Infinity) {
-          this.gateTimeoutAt[s] = this.now + m.gateTimeout[s];
-          this.cal.schedule(this.gateTimeoutAt[s], R_GATE, GATE_TIMEOUT, s);
-        }
-      }
+    it.entered[id] = t;
+    if (this.tracing) this.trace(id, s, "enter");
+    if (m.gateKind[s] !== 0) {
+      this.enterGate(id, s);
       return;
     }
-    if (this.busy[s] < m.servers[s]) this.startService(id, s);
-    else {
-      this.changeWaiting(s, 1);
+    const st = this.st;
+    const o = s * SF;
+    // Bring the stage's areas up to now: one update for both busy and waiting.
+    const dt = t - st[o + LAST];
+    st[o + BUSY_AREA] += st[o + BUSY] * dt;
+    st[o + WAITING_AREA] += st[o + WAITING] * dt;
+    st[o + LAST] = t;
+    if (st[o + BUSY] < st[o + SERVERS]) {
+      st[o + BUSY]++;
+      this.beginService(id, s);
+    } else {
+      st[o + WAITING]++;
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
+    }
+  }
+
+  private enterGate(id: number, s: number): void {
+    const m = this.m;
+    const g = this.gates[s];
+    this.changeWaiting(s, 1);
+    g.push(id);
+    if (m.gateKind[s] === GATE_SIZE) {
+      if (g.length >= m.gateSize[s]) this.openGate(s, m.gateSize[s]);
+      else if (g.length === 1 && m.gateTimeout[s] !== Infinity) {
+        this.gateTimeoutAt[s] = this.now + m.gateTimeout[s];
+        this.cal.schedule(this.gateTimeoutAt[s], R_GATE, GATE_TIMEOUT, s);
+      }
     }
   }
 
@@ -251,55 +299,72 @@ export class Simulation {
   private openGate(s: number, max: number): void {
     const m = this.m;
     const g = this.gates[s];
+    const st = this.st;
+    const o = s * SF;
     this.gateTimeoutAt[s] = NaN; // a pending timeout was for the batch that leaves now
     let n = Math.min(max, g.length);
     while (n-- > 0) {
       const id = g.shift();
-      if (this.busy[s] < m.servers[s]) {
+      if (st[o + BUSY] < st[o + SERVERS]) {
         this.changeWaiting(s, -1);
-        this.startService(id, s);
+        st[o + BUSY]++;
+        this.beginService(id, s);
       } else {
         this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
       }
     }
   }
 
-  private startService(id: number, s: number): void {
-    const m = this.m;
+  /**
+   * Start serving an item a server has just been counted busy for (the stage's areas are already
+   * up to now): its wait, its process time, its completion event.
+   */
+  private beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
-    this.changeBusy(s, 1);
     if (this.measuring) {
-      this.waitSum[s] += t - it.entered[id];
-      this.visits[s]++;
+      const st = this.st;
+      st[s * SF + WAIT_SUM] += t - it.entered[id];
+      st[s * SF + VISITS]++;
     }
-    const svc = m.service[s];
-    const d = svc.kind === DIST.exponential ? -svc.p1 * Math.log(1 - this.serviceRng[s].next()) : sample(svc, this.serviceRng[s]); // PERF: as in arrive()
+    const rng = this.serviceRng[s];
+    const mean = this.serviceMean[s];
+    const d = mean === mean ? -mean * Math.log(1 - (rng.nextInt32() >>> 0) * TWO_TO_MINUS_32) : sample(this.m.service[s], rng); // PERF: as in arrive()
     it.touch[id] += d;
-    if (this.traceRows) this.trace(id, s, "start");
-    this.cal.schedule(t + d, R_COMPLETE, COMPLETE, id);
+    if (this.tracing) this.trace(id, s, "start");
+    const cal = this.cal;
+    cal.at = t + d;
+    cal.add(R_COMPLETE, COMPLETE, id);
   }
 
   private complete(id: number): void {
     const m = this.m;
     const it = this.items;
+    const t = this.now;
     const s = it.stage[id];
-    this.changeBusy(s, -1);
-    if (this.traceRows) this.trace(id, s, "finish");
+    const st = this.st;
+    const o = s * SF;
+    const dt = t - st[o + LAST];
+    st[o + BUSY_AREA] += st[o + BUSY] * dt;
+    st[o + WAITING_AREA] += st[o + WAITING] * dt;
+    st[o + LAST] = t;
+    if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
     const ranks = m.ranks;
-    for (let r = 0; r < ranks; r++) {
+    let r = 0;
+    for (; r < ranks; r++) {
       const q = this.queues[s * ranks + r];
       if (q.length > 0) {
-        this.changeWaiting(s, -1);
-        this.startService(q.shift(), s);
+        st[o + WAITING]--;
+        this.beginService(q.shift(), s);
         break;
       }
     }
+    if (r === ranks) st[o + BUSY]--;
     const p = m.reworkProbability[s];
-    if (p > 0 && this.reworkRng[s].next() < p) {
+    if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
       it.pos[id] = this.reworkTarget(id);
-      if (this.traceRows) this.trace(id, s, "rework");
+      if (this.tracing) this.trace(id, s, "rework");
     } else {
       it.pos[id]++;
     }
@@ -358,68 +423,74 @@ export class Simulation {
       return;
     }
     const stream = it.stream[id];
-    if (this.traceRows) this.trace(id, -1, "done");
+    const t = this.now;
+    const sr = this.sr;
+    const o = stream * RF;
+    if (this.tracing) this.trace(id, -1, "done");
     if (this.measuring) {
-      const lead = this.now - it.arrived[id];
-      this.completed[stream]++;
-      this.leadSum[stream] += lead;
-      this.touchSum[stream] += it.touch[id];
+      const lead = t - it.arrived[id];
+      sr[o + COMPLETED]++;
+      sr[o + LEAD_SUM] += lead;
+      sr[o + TOUCH_SUM] += it.touch[id];
       // PERF: lead times reach the sketches in batches, so no double crosses a call per item.
-      this.leadStream[this.leadN] = stream;
-      this.leadValue[this.leadN] = lead;
-      if (++this.leadN === this.leadValue.length) this.flushLeadTimes();
+      const k = this.leadN[stream]++;
+      this.leadBatch[stream * LEAD_BATCH + k] = lead;
+      if (k + 1 === LEAD_BATCH) this.flushLeadTimes(stream);
     }
-    this.changeWip(stream, -1);
+    sr[o + WIP_AREA] += sr[o + WIP] * (t - sr[o + WIP_LAST]);
+    sr[o + WIP_LAST] = t;
+    sr[o + WIP]--;
     this.inSystem--;
     it.release(id);
   }
 
-  private changeBusy(s: number, delta: number): void {
+  /** Bring a stage's areas under BUSY and WAITING up to now. */
+  private touchStage(s: number): void {
+    const st = this.st;
+    const o = s * SF;
     const t = this.now;
-    this.busyArea[s] += this.busy[s] * (t - this.stageLast[s]);
-    this.waitingArea[s] += this.waiting[s] * (t - this.stageLast[s]);
-    this.stageLast[s] = t;
-    this.busy[s] += delta;
+    const dt = t - st[o + LAST];
+    st[o + BUSY_AREA] += st[o + BUSY] * dt;
+    st[o + WAITING_AREA] += st[o + WAITING] * dt;
+    st[o + LAST] = t;
   }
 
   private changeWaiting(s: number, delta: number): void {
-    const t = this.now;
-    this.busyArea[s] += this.busy[s] * (t - this.stageLast[s]);
-    this.waitingArea[s] += this.waiting[s] * (t - this.stageLast[s]);
-    this.stageLast[s] = t;
-    this.waiting[s] += delta;
+    this.touchStage(s);
+    this.st[s * SF + WAITING] += delta;
   }
 
-  private changeWip(stream: number, delta: number): void {
-    const t = this.now;
-    this.wipArea[stream] += this.wip[stream] * (t - this.wipLast[stream]);
-    this.wipLast[stream] = t;
-    this.wip[stream] += delta;
+  /** Bring a stream's area under WIP up to now. */
+  private touchStream(stream: number): void {
+    const sr = this.sr;
+    const o = stream * RF;
+    sr[o + WIP_AREA] += sr[o + WIP] * (this.now - sr[o + WIP_LAST]);
+    sr[o + WIP_LAST] = this.now;
   }
 
   private startMeasuring(): void {
     this.closeAreas();
-    this.busyArea.fill(0);
-    this.waitingArea.fill(0);
-    this.wipArea.fill(0);
+    for (let o = 0; o < this.st.length; o += SF) this.st[o + BUSY_AREA] = this.st[o + WAITING_AREA] = 0;
+    for (let o = 0; o < this.sr.length; o += RF) this.sr[o + WIP_AREA] = 0;
     this.measuring = true;
   }
 
-  private flushLeadTimes(): void {
-    for (let i = 0; i < this.leadN; i++) this.leadTimes[this.leadStream[i]].add(this.leadValue[i]);
-    this.leadN = 0;
+  private flushLeadTimes(stream: number): void {
+    this.leadTimes[stream].addMany(this.leadBatch, stream * LEAD_BATCH, this.leadN[stream]);
+    this.leadN[stream] = 0;
   }
 
   /** Bring every area up to now. */
   private closeAreas(): void {
-    for (let s = 0; s < this.busy.length; s++) this.changeBusy(s, 0);
-    for (let i = 0; i < this.wip.length; i++) this.changeWip(i, 0);
+    for (let s = 0; s < this.m.stageIds.length; s++) this.touchStage(s);
+    for (let i = 0; i < this.m.streamIds.length; i++) this.touchStream(i);
   }
 
   private declareUnstable(): void {
     let worst = 0;
-    for (let s = 1; s < this.waiting.length; s++) if (this.waiting[s] > this.waiting[worst]) worst = s;
-    this.unstable = { stage: this.m.stageIds[worst], time: this.now, wip: this.inSystem, waiting: this.waiting[worst] };
+    const st = this.st;
+    for (let s = 1; s < this.m.stageIds.length; s++) if (st[s * SF + WAITING] > st[worst * SF + WAITING]) worst = s;
+    this.unstable = { stage: this.m.stageIds[worst], time: this.now, wip: this.inSystem, waiting: st[worst * SF + WAITING] };
   }
 
   private trace(item: number, s: number, what: TraceRow["what"]): void {
@@ -435,33 +506,38 @@ export class Simulation {
 
   private result(events: number): ReplicationResult {
     this.closeAreas();
-    this.flushLeadTimes();
     const m = this.m;
     const span = this.now > m.warmup ? this.now - m.warmup : NaN;
     const nStreams = m.streamIds.length;
     const nStages = m.stageIds.length;
     const streams = new Float64Array(nStreams * STREAM_FIGURES.length);
+    const sr = this.sr;
     for (let i = 0; i < nStreams; i++) {
+      this.flushLeadTimes(i);
       const o = i * STREAM_FIGURES.length;
       const q = this.leadTimes[i];
-      const n = this.completed[i];
+      const n = sr[i * RF + COMPLETED];
+      const leadSum = sr[i * RF + LEAD_SUM];
       streams[o] = n / span;
       streams[o + 1] = n;
-      streams[o + 2] = this.wipArea[i] / span;
-      streams[o + 3] = n > 0 ? this.touchSum[i] / this.leadSum[i] : NaN;
-      streams[o + 4] = n > 0 ? this.leadSum[i] / n : NaN;
+      streams[o + 2] = sr[i * RF + WIP_AREA] / span;
+      streams[o + 3] = n > 0 ? sr[i * RF + TOUCH_SUM] / leadSum : NaN;
+      streams[o + 4] = n > 0 ? leadSum / n : NaN;
       streams[o + 5] = q.quantile(0.5);
       streams[o + 6] = q.quantile(0.85);
       streams[o + 7] = q.quantile(0.95);
     }
     const stages = new Float64Array(nStages * STAGE_FIGURES.length);
+    const st = this.st;
     for (let s = 0; s < nStages; s++) {
       const o = s * STAGE_FIGURES.length;
-      stages[o] = m.servers[s] === Infinity ? NaN : this.busyArea[s] / (m.servers[s] * span);
-      stages[o + 1] = this.visits[s] > 0 ? this.waitSum[s] / this.visits[s] : NaN;
-      stages[o + 2] = this.waitingArea[s] / span;
-      stages[o + 3] = this.visits[s];
-      stages[o + 4] = this.waitSum[s];
+      const visits = st[s * SF + VISITS];
+      const waitSum = st[s * SF + WAIT_SUM];
+      stages[o] = m.servers[s] === Infinity ? NaN : st[s * SF + BUSY_AREA] / (m.servers[s] * span);
+      stages[o + 1] = visits > 0 ? waitSum / visits : NaN;
+      stages[o + 2] = st[s * SF + WAITING_AREA] / span;
+      stages[o + 3] = visits;
+      stages[o + 4] = waitSum;
     }
     return { events, streams, stages, unstable: this.unstable, trace: this.traceRows };
   }
