@@ -10,8 +10,22 @@ import { describe, expect, it } from "vitest";
 const readme = readFileSync("README.md", "utf8");
 // Shell blocks are commands; plain blocks are what they print: npm start's first, then each
 // further command's, in order.
-const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].trim());
-const outputs = [...readme.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]);
+function fences(text: string): { lang: string; body: string }[] {
+  const out: { lang: string; body: string }[] = [];
+  let open: { lang: string; lines: string[] } | null = null;
+  for (const line of text.split("\n")) {
+    const fence = /^```(\w*)\s*$/.exec(line);
+    if (fence && !open) open = { lang: fence[1], lines: [] };
+    else if (fence && open) {
+      out.push({ lang: open.lang, body: open.lines.join("\n") + "\n" });
+      open = null;
+    } else open?.lines.push(line);
+  }
+  return out;
+}
+const blocks = fences(readme);
+const commands = blocks.filter((b) => b.lang === "sh").map((b) => b.body.trim());
+const outputs = blocks.filter((b) => b.lang === "").map((b) => b.body);
 
 const stable = (text: string) =>
   text

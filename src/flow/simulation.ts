@@ -13,7 +13,8 @@ import {
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
 import { Ring } from "./ring.js";
-import { type ReplicationResult, STAGE_FIGURES, STREAM_FIGURES, type TraceRow } from "./results.js";
+import { BUSY, BUSY_AREA, COMPLETED, LAST, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING, WAITING_AREA, WAIT_SUM, WIP, WIP_AREA, WIP_LAST, figures } from "./measure.js";
+import type { ReplicationResult, TraceRow } from "./results.js";
 
 // Event kinds, and their order at equal times (the calendar's rank), declared once:
 //  0 completion: a server freed at t is taken by work already waiting before new work arrives
@@ -33,27 +34,6 @@ const R_COMPLETE = 0;
 const R_ARRIVE = 1;
 const R_GATE = 2;
 const R_CONTROL = 3;
-
-// A stage's state is one row of SF doubles in `st`: one array to load in each handler, and a
-// stage's fields on one cache line.
-const BUSY = 0; // servers busy
-const WAITING = 1; // items at the gate and in the queue
-const BUSY_AREA = 2; // areas under BUSY and WAITING since the warm-up end, up to LAST
-const WAITING_AREA = 3;
-const LAST = 4;
-const WAIT_SUM = 5; // waits of the services started in the measured window, and their number
-const VISITS = 6;
-const SERVERS = 7; // Infinity for unlimited
-const SF = 8;
-
-// A stream's state: one row of RF doubles in `sr`.
-const WIP = 0; // items in the system, and the area under it since the warm-up end, up to WIP_LAST
-const WIP_AREA = 1;
-const WIP_LAST = 2;
-const COMPLETED = 3; // items done in the measured window, their lead times and touch times
-const LEAD_SUM = 4;
-const TOUCH_SUM = 5;
-const RF = 6;
 
 /** 2^-32: `(rng.nextInt32() >>> 0) * TWO_TO_MINUS_32` is exactly `rng.next()`. */
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
@@ -89,6 +69,9 @@ export class Simulation {
   private readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
   private readonly tracing: boolean;
+  // When tracing: each item's number in order of arrival, by slot (slots are reused, numbers not).
+  private readonly serial: number[] = [];
+  private arrivals = 0;
 
   // Random substreams, one per source, keyed by id (see RandomStream).
   private readonly arrivalRng: RandomStream[];
@@ -221,7 +204,10 @@ export class Simulation {
     sr[o + WIP_LAST] = t;
     sr[o + WIP]++;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
-    if (this.tracing) this.trace(id, -1, "arrive");
+    if (this.tracing) {
+      this.serial[id] = this.arrivals++;
+      this.trace(id, -1, "arrive");
+    }
     // Most routes start at a stage every item visits: straight there.
     const s = this.firstStage[stream];
     if (s >= 0) this.enterStage(id, s);
@@ -404,6 +390,7 @@ export class Simulation {
       it.needs[c] = it.needs[id];
       it.arrived[c] = t;
       it.touch[c] = 0;
+      if (this.tracing) this.serial[c] = this.serial[id]; // a branch is traced as its item
       this.advance(c);
     }
   }
@@ -497,7 +484,7 @@ export class Simulation {
     const it = this.items;
     this.traceRows!.push({
       time: this.now,
-      item,
+      item: this.serial[item],
       stream: this.m.streamIds[it.stream[item]],
       stage: s >= 0 ? this.m.stageIds[s] : null,
       what,
@@ -506,40 +493,8 @@ export class Simulation {
 
   private result(events: number): ReplicationResult {
     this.closeAreas();
-    const m = this.m;
-    const span = this.now > m.warmup ? this.now - m.warmup : NaN;
-    const nStreams = m.streamIds.length;
-    const nStages = m.stageIds.length;
-    const streams = new Float64Array(nStreams * STREAM_FIGURES.length);
-    const sr = this.sr;
-    for (let i = 0; i < nStreams; i++) {
-      this.flushLeadTimes(i);
-      const o = i * STREAM_FIGURES.length;
-      const q = this.leadTimes[i];
-      const n = sr[i * RF + COMPLETED];
-      const leadSum = sr[i * RF + LEAD_SUM];
-      streams[o] = n / span;
-      streams[o + 1] = n;
-      streams[o + 2] = sr[i * RF + WIP_AREA] / span;
-      streams[o + 3] = n > 0 ? sr[i * RF + TOUCH_SUM] / leadSum : NaN;
-      streams[o + 4] = n > 0 ? leadSum / n : NaN;
-      streams[o + 5] = q.quantile(0.5);
-      streams[o + 6] = q.quantile(0.85);
-      streams[o + 7] = q.quantile(0.95);
-    }
-    const stages = new Float64Array(nStages * STAGE_FIGURES.length);
-    const st = this.st;
-    for (let s = 0; s < nStages; s++) {
-      const o = s * STAGE_FIGURES.length;
-      const visits = st[s * SF + VISITS];
-      const waitSum = st[s * SF + WAIT_SUM];
-      stages[o] = m.servers[s] === Infinity ? NaN : st[s * SF + BUSY_AREA] / (m.servers[s] * span);
-      stages[o + 1] = visits > 0 ? waitSum / visits : NaN;
-      stages[o + 2] = st[s * SF + WAITING_AREA] / span;
-      stages[o + 3] = visits;
-      stages[o + 4] = waitSum;
-    }
-    return { events, streams, stages, unstable: this.unstable, trace: this.traceRows };
+    for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
+    return { events, ...figures(this.m, this.st, this.sr, this.leadTimes, this.now), unstable: this.unstable, trace: this.traceRows };
   }
 }
 
