@@ -16,6 +16,21 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IMPLS, MODELS } from './peers/child.mjs';
 import { monteCarloSection, runMonteCarlo } from './montecarlo.mjs';
+import { formatScale, runScale } from './scale.mjs';
+
+/** Report section: cost per event against the number of items in flight. */
+export function scaleSection(ctx) {
+  if (!ctx.scale) return '';
+  return `## Scale: cost per event against items in flight
+
+Median of ${ctx.opts.quick ? 1 : 3} timed runs each, in one process after a warm-up (bench/scale.mjs). A binary-heap
+calendar should grow like log n: the last column is that yardstick.
+
+\`\`\`
+${formatScale(ctx.scale)}
+\`\`\`
+`;
+}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(HERE, 'peers', 'child.mjs');
@@ -180,7 +195,7 @@ ${markdownTable(throughput)}
 }
 
 /** Sections of the report, in order. Other benchmark modules may push their own. */
-export const SECTIONS = [throughputSection, monteCarloSection];
+export const SECTIONS = [throughputSection, monteCarloSection, scaleSection];
 
 export function writeReport(ctx, sections = SECTIONS) {
   const m = ctx.machine;
@@ -213,7 +228,9 @@ async function main() {
   const throughput = want('throughput') ? runThroughput(opts) : [];
   if (throughput.length) console.log(textTable(throughput));
   const monteCarlo = want('montecarlo') ? runMonteCarlo({ runs: opts.runs, quick: opts.quick }) : null;
-  const out = writeReport({ opts, argv, machine, throughput, monteCarlo });
+  const scale = want('scale') ? await runScale({ quick: opts.quick }) : null;
+  if (scale) console.log(formatScale(scale));
+  const out = writeReport({ opts, argv, machine, throughput, monteCarlo, scale });
   console.error(`wrote ${relative(process.cwd(), out)}`);
 }
 

@@ -9,7 +9,7 @@ import type { ReplicationTask, TaskResult } from "./protocol.js";
  * (each loads the simulator) before it saves anything, so small jobs stay in-process; see
  * bench/ for the measured start-up cost behind POOL_WORTH_SECONDS.
  */
-export const POOL_WORTH_SECONDS = 0.25;
+export const POOL_WORTH_SECONDS = 0.15;
 /** How long replications run in-process before the runner decides whether a pool pays. */
 export const PROBE_SECONDS = 0.1;
 

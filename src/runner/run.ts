@@ -61,28 +61,29 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   };
   const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, fault: options.fault });
 
-  // Replications start here, in-process, for up to PROBE_SECONDS: a small run ends within it and
-  // never pays for a pool; a large one learns what a warm replication costs, to decide.
+  // With N workers, the main thread is one of them and N - 1 pool threads help: on N cores
+  // nothing waits idle. The helpers start booting now, on their own cores, while replications
+  // start here, in-process, for up to PROBE_SECONDS: a small run ends within it (and its helpers
+  // are let go unused); a large one learns what a warm replication costs, to decide.
+  let helpers: Executor | null = workers > 1 && total >= 4 * workers ? pool(workers - 1, options.signal) : null;
   let perReplication = Infinity;
-  while (done < total && performance.now() - start < PROBE_SECONDS * 1000) {
-    if (options.signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
-    const one = runTask(task(done, 1));
-    merge(one.results[0]);
-    perReplication = one.seconds;
-    await new Promise((r) => setImmediate(r));
-  }
-
-  // With N workers, the main thread (warm from the probe) is one of them and N - 1 pool threads
-  // help: on N cores nothing waits idle, and a cold thread's JIT warm-up costs only its share.
-  let helpers: Executor | null = null;
+  let used = 0;
   let precision: RunOutcome["precision"] = null;
   try {
+    while (done < total && performance.now() - start < PROBE_SECONDS * 1000) {
+      if (options.signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
+      const one = runTask(task(done, 1));
+      merge(one.results[0]);
+      perReplication = one.seconds;
+      await new Promise((r) => setImmediate(r));
+    }
     for (;;) {
       const remaining = total - done;
       if (remaining > 0) {
         const wantHelpers = workers > 1 && remaining * perReplication > POOL_WORTH_SECONDS;
-        if (wantHelpers && !helpers) helpers = pool(Math.min(workers - 1, remaining), options.signal);
-        await runRange(helpers, done, total, task, merge, options.signal);
+        if (wantHelpers) helpers ??= pool(workers - 1, options.signal);
+        if (wantHelpers) used = helpers!.threads + 1;
+        await runRange(wantHelpers ? helpers : null, done, total, task, merge, options.signal);
       }
       if (!options.precision) break;
       const worst = worstRelativeHalfWidth(summaries);
@@ -95,7 +96,6 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   } finally {
     await helpers?.close();
   }
-  const used = helpers ? helpers.threads + 1 : 0;
   return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
 }
 
@@ -112,13 +112,15 @@ async function runRange(
   signal?: AbortSignal,
 ): Promise<void> {
   const threads = (helpers?.threads ?? 0) + 1;
-  // Small chunks balance the load and let the main thread merge and hear signals often.
+  // Helpers take chunks (a few per thread, for balance); the main thread takes one replication
+  // at a time and yields after each, because a helper's finished chunk is only heard when the
+  // main thread yields, and each helper keeps two chunks queued so it never waits for that.
   const chunk = Math.max(1, Math.ceil((to - from) / (threads * 8)));
   let nextChunk = from;
-  const take = (): [number, number] | null => {
+  const take = (size: number): [number, number] | null => {
     if (nextChunk >= to) return null;
     const first = nextChunk;
-    nextChunk = Math.min(to, first + chunk);
+    nextChunk = Math.min(to, first + size);
     return [first, nextChunk - first];
   };
   const pending = new Map<number, ReplicationResult[][]>();
@@ -134,14 +136,14 @@ async function runRange(
   };
   let failure: unknown = null;
   const helper = async () => {
-    for (let job = take(); job && failure === null; job = take()) {
+    for (let job = take(chunk); job && failure === null; job = take(chunk)) {
       const [first, count] = job;
       const res = await helpers!.run(task(first, count));
       deliver(first, res.results);
     }
   };
-  const helping = Array.from({ length: threads - 1 }, () => helper().catch((e) => (failure ??= e)));
-  for (let job = take(); job && failure === null; job = take()) {
+  const helping = Array.from({ length: 2 * (threads - 1) }, () => helper().catch((e) => (failure ??= e)));
+  for (let job = take(1); job && failure === null; job = take(1)) {
     if (signal?.aborted) break;
     deliver(job[0], runTask(task(job[0], job[1])).results);
     await new Promise((r) => setImmediate(r));
