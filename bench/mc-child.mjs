@@ -1,12 +1,12 @@
 // One Monte Carlo measurement in a fresh process, printed as one JSON line.
-// Usage: node bench/mc-child.mjs run <workers> <replications>   (the example model, timed)
+// Usage: node bench/mc-child.mjs run <workers> <replications> [horizon]  (the example model, timed)
 //        node bench/mc-child.mjs pool <threads>                 (cost of starting a pool)
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const [what, a, b] = process.argv.slice(2);
+const [what, a, b, horizon] = process.argv.slice(2);
 const lib = await import('../dist/index.js');
-const model = lib.loadModel(fileURLToPath(new URL('../models/acme-saas.yaml', import.meta.url)));
+const model = lib.loadModel(fileURLToPath(new URL('../models/acme-saas.yaml', import.meta.url)), { set: horizon ? [`horizon=${horizon}`] : [] });
 
 if (what === 'run') {
   const workers = Number(a);
@@ -15,7 +15,7 @@ if (what === 'run') {
   const out = await lib.simulateModels([model], { workers, replications });
   const seconds = (performance.now() - t0) / 1000;
   const events = out.summaries[0].events;
-  console.log(JSON.stringify({ what, workers, threadsUsed: out.workers, replications, seconds, events,
+  console.log(JSON.stringify({ what, workers, horizon: model.horizon, threadsUsed: out.workers, replications, seconds, events,
     peakRssMiB: process.resourceUsage().maxRSS / 1024, cores: availableParallelism() }));
 } else if (what === 'pool') {
   // Start a pool, run one empty task on every thread (each loads the simulator), close it.

@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The house rules of src/, checked on every run (the project has no linter): imports run only
+ * downward, the engine and statistics know nothing of ours, nothing imports the CLI, and no
+ * randomness comes from anywhere but the seeded streams.
+ */
+const ROOMS = ["engine", "stats", "model", "flow", "runner", "report", "cli"] as const;
+// Which of our rooms each room may import from.
+const ALLOWED: Record<string, string[]> = {
+  engine: [],
+  stats: [],
+  model: ["engine"],
+  flow: ["engine", "stats", "model"],
+  runner: ["engine", "stats", "model", "flow"],
+  report: ["engine", "stats", "model", "flow", "runner"],
+  cli: ["engine", "stats", "model", "flow", "runner", "report", "index"],
+  index: ["engine", "stats", "model", "flow", "runner", "report"],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+}
+
+const sources = files("src").map((path) => {
+  const rel = path.replace(/^src[\\/]/, "");
+  const room = rel.includes("/") ? rel.split("/")[0] : "index";
+  const text = readFileSync(path, "utf8");
+  const imports = [...text.matchAll(/from\s+"(\.[^"]+)"/g)].map((m) => m[1]);
+  return { rel, room, text, imports };
+});
+
+function target(from: string, spec: string): string {
+  const parts = join(from.includes("/") ? from.split("/")[0] : "", spec).split(/[\\/]/);
+  return parts[0].startsWith("index") ? "index" : parts[0];
+}
+
+describe("architecture", () => {
+  it("knows every room", () => {
+    for (const s of sources) expect([...ROOMS, "index"]).toContain(s.room);
+  });
+
+  it.each(sources.map((s) => [s.rel, s] as const))("%s imports only downward", (_, s) => {
+    for (const spec of s.imports) {
+      const to = target(s.rel, spec);
+      if (to === s.room) continue;
+      expect(ALLOWED[s.room], `${s.rel} imports ${spec} (${to})`).toContain(to);
+    }
+  });
+
+  it("never draws from Math.random", () => {
+    for (const s of sources) expect(s.text, s.rel).not.toMatch(/Math\.random/);
+  });
+});
