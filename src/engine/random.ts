@@ -36,33 +36,12 @@ export class RandomStream {
   }
 
   nextUint32(): number {
-    const a = this.s0;
-    const b = this.s1;
-    const c = this.s2;
-    const d = (this.s3 + 1) | 0;
-    const t = (((a + b) | 0) + d) | 0;
-    this.s3 = d;
-    this.s0 = b ^ (b >>> 9);
-    this.s1 = (c + (c << 3)) | 0;
-    const r = (c << 21) | (c >>> 11);
-    this.s2 = (r + t) | 0;
-    return t >>> 0;
+    return this.nextInt32() >>> 0;
   }
 
-  /** Uniform on [0, 1), with 32 random bits: the next output, unsigned, over 2^32. PERF: the
-   * step is repeated here, not called, so the unsigned result is never boxed (bench: 5.6 ->
-   * ~2.5 ns a draw). */
+  /** Uniform on [0, 1), with 32 random bits: the next output, unsigned, over 2^32. */
   next(): number {
-    const a = this.s0;
-    const b = this.s1;
-    const c = this.s2;
-    const d = (this.s3 + 1) | 0;
-    const t = (((a + b) | 0) + d) | 0;
-    this.s3 = d;
-    this.s0 = b ^ (b >>> 9);
-    this.s1 = (c + (c << 3)) | 0;
-    this.s2 = (((c << 21) | (c >>> 11)) + t) | 0;
-    return (t >>> 0) * 2.3283064365386963e-10;
+    return (this.nextInt32() >>> 0) * 2.3283064365386963e-10;
   }
 
   /**
