@@ -38,6 +38,8 @@ export interface ReplicationResult {
   streams: Float64Array;
   /** stages[s * STAGE_FIGURES.length + f] */
   stages: Float64Array;
+  /** Items in the system when the replication ended (the simulation's own count). */
+  inFlight: number;
   /** Set when work in progress hit the cap: the system is unstable at `stage`. */
   unstable: { stage: string; time: number; wip: number; waiting: number } | null;
   trace: TraceRow[] | null;

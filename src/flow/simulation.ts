@@ -494,7 +494,8 @@ export class Simulation {
   private result(events: number): ReplicationResult {
     this.closeAreas();
     for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
-    return { events, ...figures(this.m, this.st, this.sr, this.leadTimes, this.now), unstable: this.unstable, trace: this.traceRows };
+    const measured = figures(this.m, this.st, this.sr, this.leadTimes, this.now);
+    return { events, ...measured, inFlight: this.inSystem, unstable: this.unstable, trace: this.traceRows };
   }
 }
 
