@@ -7,7 +7,8 @@ import { runTable } from "../report/table.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
-import { OutputError, writeReport } from "../report/write.js";
+import { OutputError, checkOutput, writeReport } from "../report/write.js";
+import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
@@ -17,7 +18,7 @@ const INTERRUPTED = 130;
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
   return n;
 };
 const share = (name: string) => (v: string) => {
@@ -89,6 +90,8 @@ export function buildProgram(signal: AbortSignal): Command {
   withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures")).action(
     async (file: string, o: CommonOptions) => {
       const model = loadModel(file, { set: o.set });
+      if (o.out) checkOutput(o.out, model.files ?? [file]);
+      warn(o, sizeWarnings(model, o.replications ?? model.replications));
       const outcome = await simulateModels([model], runOptions(o, signal));
       const doc = runDocument(outcome);
       const text = () => `${runTable(doc)}\n`;
@@ -118,6 +121,8 @@ export function buildProgram(signal: AbortSignal): Command {
     };
     const models = [baseFile, ...files].map(load);
     if (problems.length) throw new ModelError(problems.flatMap((p) => p.problems));
+    if (o.out) checkOutput(o.out, models.flatMap((m) => m!.files ?? []));
+    for (const m of models) warn(o, sizeWarnings(m!, o.replications ?? models[0]!.replications));
     const outcome = await simulateModels(models as Model[], runOptions(o, signal));
     const doc = compareDocument(outcome);
     const text = () => `${compareTable(doc)}\n`;
@@ -140,7 +145,8 @@ export function buildProgram(signal: AbortSignal): Command {
         process.stdout.write(`${JSON.stringify({ model: model.name, valid: true, loads, warnings }, null, 2)}\n`);
         return;
       }
-      process.stdout.write(`${safeText(file)}: valid (${Object.keys(model.stages).length} stages, ${Object.keys(model.streams).length} streams)\n`);
+      const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      process.stdout.write(`${safeText(file)}: valid (${count(Object.keys(model.stages).length, "stage")}, ${count(Object.keys(model.streams).length, "stream")})\n`);
       for (const l of loads) {
         const load = l.servers === Infinity ? "unlimited" : `offered load ${l.load.toFixed(2)}`;
         process.stdout.write(`  ${safeText(l.stage)}: ${l.visitRate.toFixed(3)} visits per ${model.timeUnit}, ${load}\n`);

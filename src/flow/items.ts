@@ -19,8 +19,6 @@ export class ItemTable {
   private free: Int32Array;
   private nFree = 0;
   private next = 0;
-  /** Items and branches allocated now. */
-  live = 0;
 
   constructor(capacity = 1024) {
     this.stream = new Int32Array(capacity);
@@ -38,14 +36,12 @@ export class ItemTable {
   }
 
   alloc(): number {
-    this.live++;
     if (this.nFree > 0) return this.free[--this.nFree];
     if (this.next === this.stream.length) this.grow();
     return this.next++;
   }
 
   release(id: number): void {
-    this.live--;
     this.free[this.nFree++] = id;
   }
 

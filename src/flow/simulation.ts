@@ -379,7 +379,7 @@ export class Simulation {
     const first = m.stepBranchStart[step];
     it.pending[id] = n;
     it.branchTouch[id] = 0;
-    // Allocate every branch before starting any: a branch may finish at once and join.
+    // `pending` is set before any branch starts: a branch may finish at once and join.
     const t = this.now;
     for (let b = 0; b < n; b++) {
       const c = it.alloc();
@@ -432,7 +432,7 @@ export class Simulation {
   }
 
   /** Bring a stage's areas under BUSY and WAITING up to now. */
-  private touchStage(s: number): void {
+  private accrueStage(s: number): void {
     const st = this.st;
     const o = s * SF;
     const t = this.now;
@@ -443,12 +443,12 @@ export class Simulation {
   }
 
   private changeWaiting(s: number, delta: number): void {
-    this.touchStage(s);
+    this.accrueStage(s);
     this.st[s * SF + WAITING] += delta;
   }
 
   /** Bring a stream's area under WIP up to now. */
-  private touchStream(stream: number): void {
+  private accrueStream(stream: number): void {
     const sr = this.sr;
     const o = stream * RF;
     sr[o + WIP_AREA] += sr[o + WIP] * (this.now - sr[o + WIP_LAST]);
@@ -469,8 +469,8 @@ export class Simulation {
 
   /** Bring every area up to now. */
   private closeAreas(): void {
-    for (let s = 0; s < this.m.stageIds.length; s++) this.touchStage(s);
-    for (let i = 0; i < this.m.streamIds.length; i++) this.touchStream(i);
+    for (let s = 0; s < this.m.stageIds.length; s++) this.accrueStage(s);
+    for (let i = 0; i < this.m.streamIds.length; i++) this.accrueStream(i);
   }
 
   private declareUnstable(): void {

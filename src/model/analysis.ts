@@ -93,3 +93,24 @@ export function stabilityWarnings(model: Model): string[] {
   }
   return out;
 }
+
+/** Events a run will take, roughly: every arrival and every stage visit is one event. */
+export function estimatedEvents(model: Model, replications: number): number {
+  let rate = 0;
+  for (const s of Object.values(model.streams)) rate += s.arrivals.kind === "poisson" ? s.arrivals.rate : 1 / meanOf(s.arrivals.interarrival);
+  for (const l of offeredLoads(model)) rate += l.visitRate;
+  return rate * (model.warmup + model.horizon) * replications;
+}
+
+/** Above this, a run takes minutes: say so before it starts (a typo in a rate can do it). */
+export const LARGE_RUN_EVENTS = 2e9;
+
+export function sizeWarnings(model: Model, replications: number): string[] {
+  const events = estimatedEvents(model, replications);
+  if (!(events > LARGE_RUN_EVENTS)) return [];
+  const minutes = events / 1e7 / 60; // ~10M events a second on one thread
+  return [
+    `${model.name}: this run is about ${events.toExponential(1)} events (${minutes < 60 ? `${Math.ceil(minutes)} minutes` : `${(minutes / 60).toFixed(1)} hours`} on one thread); ` +
+      "check the arrival rates, horizon and replications. Ctrl-C is heard between replications.",
+  ];
+}

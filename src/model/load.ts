@@ -81,8 +81,8 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
     throw new ModelError([{ file: display(abs), path: "base", message: `names ${display(baseFile)}, which is not a model (a mapping with stages and streams)` }]);
   }
   const merged = mergePatch(base, s.changes, display(abs)) as Record<string, unknown>;
-  // The scenario's own name is the name of the future state it describes.
-  if (s.name !== undefined) merged.name = s.name;
+  // The scenario's own name is the name of the future state it describes (else its file's).
+  merged.name = s.name ?? abs.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, "");
   if (s.description !== undefined) merged.description = s.description;
   layers.push({ file: display(abs), changes: s.changes, before: base });
   return merged;

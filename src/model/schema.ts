@@ -50,6 +50,11 @@ const probability = z
   .max(1, { error: "must be a probability from 0 to 1" });
 
 const positiveNumber = z.number({ error: "must be a finite number > 0" }).positive({ error: "must be greater than zero" });
+// A coefficient of variation past these bounds breaks the distributions' parameters (shape 1/cv^2).
+const cv = z
+  .number({ error: "must be a coefficient of variation: a number from 0.000001 to 100" })
+  .min(1e-6, { error: "must be at least 0.000001 (a cv of 0 is a fixed time: use a bare number)" })
+  .max(100, { error: "must be at most 100" });
 const positiveInt = z.number({ error: "must be a whole number >= 1" }).int({ error: "must be a whole number >= 1" }).min(1, { error: "must be a whole number >= 1" });
 
 export const DIST_NAMES = ["exponential", "fixed", "uniform", "triangular", "lognormal", "gamma", "empirical"] as const;
@@ -61,8 +66,8 @@ export const distribution = z.discriminatedUnion(
     z.strictObject({ dist: z.literal("fixed"), value: duration }),
     z.strictObject({ dist: z.literal("uniform"), min: duration, max: duration }),
     z.strictObject({ dist: z.literal("triangular"), min: duration, mode: duration, max: duration }),
-    z.strictObject({ dist: z.literal("lognormal"), mean: positiveDuration, cv: positiveNumber }),
-    z.strictObject({ dist: z.literal("gamma"), mean: positiveDuration, cv: positiveNumber }),
+    z.strictObject({ dist: z.literal("lognormal"), mean: positiveDuration, cv }),
+    z.strictObject({ dist: z.literal("gamma"), mean: positiveDuration, cv }),
     z.strictObject({
       dist: z.literal("empirical"),
       values: z.array(duration, { error: "must be a list of durations" }).min(1, { error: "must list at least one value" }),

@@ -28,8 +28,3 @@ export function toTimeUnit(value: number | string, unit: TimeUnit): number | str
   if (!from) return `has an unknown time unit "${m[2]}" in ${JSON.stringify(value)}: use m, h, d or w`;
   return (Number(m[1]) * MINUTES[from]) / MINUTES[unit];
 }
-
-/** Short label for printing times, e.g. "days". */
-export function unitLabel(unit: TimeUnit): string {
-  return `${unit}s`;
-}

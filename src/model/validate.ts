@@ -178,6 +178,8 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route };
   }
   if (Object.keys(streams).length === 0) err("streams", "is empty: a model needs at least one stream");
+  const warmup = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);
+  if (!Number.isFinite(warmup + time(p.horizon))) err("horizon", "with warmup is too long to simulate: warmup + horizon must be a finite time");
 
   for (const [id, s] of Object.entries(stages)) {
     if (s.rework?.to != null) checkReworkTarget(id, s.rework.to, streams, stageIds, err);

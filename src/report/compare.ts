@@ -34,15 +34,16 @@ const signed = (x: number) => `${x > 0 ? "+" : ""}${num(x * 100)}%`;
 /** The interval excludes zero: the change is real at 95% confidence. */
 const sure = (d: Figure) => d.ci95 !== null && Math.abs(d.mean) > d.ci95;
 
-function changeRow(name: string, base: Figure, scen: Figure, d: Figure): string[] {
+function changeRow(name: string, base: Figure, scen: Figure, d: Figure, percent = false): string[] {
   // A difference at rounding level (a figure the change cannot touch) prints as zero.
   if (Math.abs(d.mean) <= 1e-12 * Math.abs(base.mean)) d = { mean: 0, ci95: d.ci95 === null ? null : Math.max(d.ci95, 0) };
   const r = relative(base, d);
+  const v = (x: number) => (percent ? `${num(x * 100)}%` : num(x));
   return [
     name,
-    num(base.mean),
-    num(scen.mean),
-    d.ci95 === null ? num(d.mean) : `${num(d.mean)} ± ${num(d.ci95)}`,
+    v(base.mean),
+    v(scen.mean),
+    d.ci95 === null ? v(d.mean) : `${v(d.mean)} ± ${v(d.ci95)}`,
     r ? signed(r.pct) : "-",
     sure(d) ? "*" : "",
   ];
@@ -89,16 +90,17 @@ export function compareTable(doc: CompareDocument): string {
       const b = base.stages[id];
       const a = s.run.stages[id];
       rows.push(changeRow(`${label(id, b.name)} wait`, b.wait, a.wait, d.wait));
-      if (d.utilization && b.utilization && a.utilization) rows.push(changeRow(`${label(id, b.name)} utilization`, b.utilization, a.utilization, d.utilization));
+      if (d.utilization && b.utilization && a.utilization) rows.push(changeRow(`${label(id, b.name)} utilization`, b.utilization, a.utilization, d.utilization, true));
     }
     out.push(table(["Figure", "Base", "Scenario", "Difference ± 95%", "Change", ""], rows));
-    const added = Object.keys(s.run.stages).filter((id) => !(id in base.stages));
+    const added = Object.keys(s.run.stages).filter((id) => !Object.hasOwn(base.stages, id));
     if (added.length) out.push(`New in this future state: ${added.map((id) => label(id, s.run.stages[id].name)).join(", ")}.`);
     for (const w of s.run.warnings) out.push(`warning: ${safeText(w)}`);
-    for (const u of s.run.unstable) out.push(`UNSTABLE: ${u.replications} replications hit the work-in-progress cap at ${safeText(u.stage)}.`);
+    for (const u of s.run.unstable) out.push(`UNSTABLE: ${u.replications} of ${s.run.replications} replications hit the work-in-progress cap at ${safeText(u.stage)}; their figures cover a shorter window.`);
   }
   out.push("");
   out.push("* the 95% confidence interval of the paired difference excludes zero");
   for (const w of base.warnings) out.push(`warning (base): ${safeText(w)}`);
+  for (const u of base.unstable) out.push(`UNSTABLE (base): ${u.replications} of ${base.replications} replications hit the work-in-progress cap at ${safeText(u.stage)}; their figures cover a shorter window.`);
   return out.join("\n");
 }

@@ -113,7 +113,7 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff): DiffD
   const s = d.summary;
   const streams: DiffDocument["streams"] = {};
   Object.keys(base.streams).forEach((id, i) => {
-    if (!(id in scenario.streams)) return;
+    if (!Object.hasOwn(scenario.streams, id)) return;
     streams[id] = {
       throughput: figureOf(s.stream(i, "throughput")),
       wip: figureOf(s.stream(i, "wip")),
@@ -127,7 +127,7 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff): DiffD
   });
   const stages: DiffDocument["stages"] = {};
   Object.keys(base.stages).forEach((id, i) => {
-    if (!(id in scenario.stages)) return;
+    if (!Object.hasOwn(scenario.stages, id)) return;
     const limited = base.stages[id].servers !== Infinity && scenario.stages[id].servers !== Infinity;
     stages[id] = { wait: figureOf(s.stage(i, "wait")), ...(limited ? { utilization: figureOf(s.stage(i, "utilization")) } : {}) };
   });

@@ -14,6 +14,7 @@ export function num(x: number): string {
   const a = Math.abs(x);
   if (a === 0) return "0";
   if (a >= 1e6) return x.toExponential(2);
+  if (Number.isInteger(x)) return String(x);
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);

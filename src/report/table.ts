@@ -7,7 +7,8 @@ export function runTable(doc: RunDocument): string {
   const out: string[] = [];
   out.push(
     `${safeText(doc.model)}: ${doc.replications} replication${doc.replications === 1 ? "" : "s"}, seed ${doc.seed}; ` +
-      `times in ${u}, measured over ${num(doc.horizon)} ${u} after a warm-up of ${num(doc.warmup)}; every figure is mean ± 95% half-width`,
+      `times in ${u}, measured over ${num(doc.horizon)} ${u} after a warm-up of ${num(doc.warmup)}; ` +
+      (doc.replications > 1 ? "every figure is mean ± 95% half-width" : "one replication: no confidence intervals"),
   );
   out.push("");
   out.push(

@@ -160,7 +160,9 @@ function worstRelativeHalfWidth(summaries: Summary[]): number {
     for (let i = 0; i < s.nStreams; i++) {
       const w = s.stream(i, "leadTimeMean");
       const v = w.variance();
-      if (v === null) return Infinity;
+      // A stream that completes nothing (or items of lead time 0) has no interval to narrow:
+      // more replications cannot help it, so it does not hold the others back.
+      if (v === null || w.mean === 0) continue;
       const hw = tCritical95(w.count - 1) * Math.sqrt(v / w.count);
       worst = Math.max(worst, hw / Math.abs(w.mean));
     }

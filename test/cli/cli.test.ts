@@ -168,7 +168,7 @@ describe("vsm validate", () => {
     const r = await vsm(["validate", SMALL]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/valid \(3 stages, 1 streams\)/);
+    expect(r.stdout).toMatch(/valid \(3 stages, 1 stream\)/);
     expect(r.stdout).toMatch(/review: 1\.111 visits per day, offered load 0\.89/);
   });
 

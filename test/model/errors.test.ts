@@ -236,7 +236,17 @@ describe("rates and times out of range", () => {
 
   it("rejects a lognormal with cv 0", async () => {
     const lines = await bad("cv.yaml", edit(["{ dist: exponential, mean: 1 }", "{ dist: lognormal, mean: 1, cv: 0 }"]));
-    expect(lines).toEqual(["cv.yaml: stages.dev.processTime.cv must be greater than zero (got 0)"]);
+    expect(lines).toEqual(["cv.yaml: stages.dev.processTime.cv must be at least 0.000001 (a cv of 0 is a fixed time: use a bare number) (got 0)"]);
+  });
+
+  it("rejects a cv so large the distribution's parameters break", async () => {
+    const lines = await bad("cv-huge.yaml", edit(["{ dist: exponential, mean: 1 }", "{ dist: gamma, mean: 1, cv: 1e200 }"]));
+    expect(lines).toEqual(["cv-huge.yaml: stages.dev.processTime.cv must be at most 100 (got 1e+200)"]);
+  });
+
+  it("rejects a run that would never end", async () => {
+    const lines = await bad("forever.yaml", edit(["horizon: 100", "horizon: 1e308"], ["warmup: 10", "warmup: 1e308"]));
+    expect(lines).toEqual(["forever.yaml: horizon with warmup is too long to simulate: warmup + horizon must be a finite time"]);
   });
 
   it('rejects a unit typo "2x" in a duration, naming the unit', async () => {
