@@ -129,6 +129,7 @@ export function buildProgram(signal: AbortSignal): Command {
     const json = () => `${JSON.stringify(doc, null, 2)}\n`;
     if (o.out) await output(o, models.flatMap((m) => m!.files ?? []), { json, csv: () => compareCsv(doc), text });
     process.stdout.write(o.json ? json() : text());
+    if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
   });
 
   program

@@ -1,12 +1,22 @@
 import { isMainThread } from "node:worker_threads";
-import { compile } from "../model/compile.js";
+import { type CompiledModel, compile } from "../model/compile.js";
+import type { Model } from "../model/types.js";
 import { runReplication } from "../flow/simulation.js";
 import type { ReplicationTask, TaskResult } from "./protocol.js";
+
+// The main thread runs replications one task at a time on the same model objects: compile each
+// once. (A worker thread receives copies, compiled once per task.)
+const cache = new WeakMap<Model, CompiledModel>();
+function compiledOnce(m: Model): CompiledModel {
+  let c = cache.get(m);
+  if (!c) cache.set(m, (c = compile(m)));
+  return c;
+}
 
 /** Runs a task's replications; the same code in-process and on a worker thread. */
 export function runTask(task: ReplicationTask): TaskResult {
   const start = performance.now();
-  const compiled = task.models.map(compile);
+  const compiled = task.models.map(compiledOnce);
   const results = [];
   for (let r = task.first; r < task.first + task.count; r++) {
     const f = task.fault;
