@@ -36,7 +36,7 @@ const sure = (d: Figure) => d.ci95 !== null && Math.abs(d.mean) > d.ci95;
 
 function changeRow(name: string, base: Figure, scen: Figure, d: Figure, percent = false): string[] {
   // A difference at rounding level (a figure the change cannot touch) prints as zero.
-  if (Math.abs(d.mean) <= 1e-12 * Math.abs(base.mean)) d = { mean: 0, ci95: d.ci95 === null ? null : Math.max(d.ci95, 0) };
+  if (Math.abs(d.mean) <= 1e-12 * Math.abs(base.mean)) d = { ...d, mean: 0 };
   const r = relative(base, d);
   const v = (x: number) => (percent ? `${num(x * 100)}%` : num(x));
   return [

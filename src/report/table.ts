@@ -1,9 +1,18 @@
+import type { Figure } from "../stats/interval.js";
 import type { RunDocument } from "./document.js";
 import { fig, num, pct, safeText, table } from "./format.js";
 
 /** The terminal report of `vsm run`. */
 export function runTable(doc: RunDocument): string {
   const u = `${doc.timeUnit}s`;
+  // A figure some replications could not measure says on how many it rests.
+  let partial = false;
+  const f = (x: Figure | undefined) => {
+    if (!x || x.n === 0 || x.n >= doc.replications) return fig(x);
+    partial = true;
+    return `${fig(x)} [n=${x.n}]`;
+  };
+  const p = (x: Figure | undefined) => (x && x.n > 0 && x.n < doc.replications ? ((partial = true), `${pct(x)} [n=${x.n}]`) : pct(x));
   const out: string[] = [];
   out.push(
     `${safeText(doc.model)}: ${doc.replications} replication${doc.replications === 1 ? "" : "s"}, seed ${doc.seed}; ` +
@@ -16,13 +25,13 @@ export function runTable(doc: RunDocument): string {
       ["Stream", `Throughput/${doc.timeUnit}`, "Lead time mean", "p50", "p85", "p95", "Flow efficiency", "WIP"],
       Object.entries(doc.streams).map(([id, s]) => [
         label(id, s.name),
-        fig(s.throughput),
-        fig(s.leadTime.mean),
-        fig(s.leadTime.p50),
-        fig(s.leadTime.p85),
-        fig(s.leadTime.p95),
-        pct(s.flowEfficiency),
-        fig(s.wip),
+        f(s.throughput),
+        f(s.leadTime.mean),
+        f(s.leadTime.p50),
+        f(s.leadTime.p85),
+        f(s.leadTime.p95),
+        p(s.flowEfficiency),
+        f(s.wip),
       ]),
     ),
   );
@@ -30,7 +39,7 @@ export function runTable(doc: RunDocument): string {
   out.push(
     table(
       ["Stage", "Utilization", `Wait (${u})`, "Queue length", "Visits"],
-      Object.entries(doc.stages).map(([id, s]) => [label(id, s.name), s.utilization ? pct(s.utilization) : "unlimited", fig(s.wait), fig(s.queueLength), fig(s.visits)]),
+      Object.entries(doc.stages).map(([id, s]) => [label(id, s.name), s.utilization ? p(s.utilization) : "unlimited", f(s.wait), f(s.queueLength), f(s.visits)]),
     ),
   );
   out.push("");
@@ -49,6 +58,7 @@ export function runTable(doc: RunDocument): string {
         : `Precision NOT reached: the widest half-width is ±${num(p.achieved * 100)}% of the mean after ${doc.replications} replications (target ${num(p.target * 100)}%); raise --max-replications.`,
     );
   }
+  if (partial) out.push("[n=K]: only K replications measured this figure (no item completed there, or the run was cut short).");
   for (const w of doc.warnings) out.push(`warning: ${safeText(w)}`);
   const perf = doc.performance;
   out.push(

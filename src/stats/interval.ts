@@ -36,12 +36,15 @@ export interface Figure {
   mean: number;
   /** Half-width of the 95% confidence interval (Student t); null with a single replication. */
   ci95: number | null;
+  /** Replications that measured it: fewer than were run where some had nothing to measure
+   * (no item completed, a replication stopped by the work-in-progress cap). */
+  n: number;
 }
 
 export function figureOf(acc: Welford): Figure {
   const v = acc.variance();
-  if (acc.count === 0) return { mean: NaN, ci95: null };
-  return { mean: acc.mean, ci95: v === null ? null : tCritical95(acc.count - 1) * Math.sqrt(v / acc.count) };
+  if (acc.count === 0) return { mean: NaN, ci95: null, n: 0 };
+  return { mean: acc.mean, ci95: v === null ? null : tCritical95(acc.count - 1) * Math.sqrt(v / acc.count), n: acc.count };
 }
 
 /** Mean and half-width of a list of values, in order. */

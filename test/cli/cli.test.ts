@@ -20,7 +20,7 @@ afterAll(() => tmp.remove());
 function expectFigure(f: unknown, where: string): void {
   expect(f, where).toBeTypeOf("object");
   const fig = f as { mean: unknown; ci95: unknown };
-  expect(Object.keys(fig).sort(), where).toEqual(["ci95", "mean"]);
+  expect(Object.keys(fig).sort(), where).toEqual(["ci95", "mean", "n"]);
   expect(typeof fig.mean, where).toBe("number");
   expect(Number.isFinite(fig.mean), `${where}.mean is finite`).toBe(true);
   expect(typeof fig.ci95 === "number" && Number.isFinite(fig.ci95) && fig.ci95 >= 0, `${where}.ci95 is a number >= 0`).toBe(true);

@@ -30,7 +30,7 @@ describe("streaming mean and variance", () => {
     expect(w.variance()).toBeCloseTo(30, 6);
   });
   it("give a null half-width for one replication", () => {
-    expect(figure([3])).toEqual({ mean: 3, ci95: null });
+    expect(figure([3])).toEqual({ mean: 3, ci95: null, n: 1 });
     expect(figure([1, 3]).ci95).toBeCloseTo(12.7062 * Math.sqrt(2 / 2), 3);
   });
 });
