@@ -142,13 +142,21 @@ async function runRange(
       deliver(first, res.results);
     }
   };
-  const helping = Array.from({ length: 2 * (threads - 1) }, () => helper().catch((e) => (failure ??= e)));
+  // The first failure ends the run at once: the caller destroys the pool, chunks in flight too.
+  let failed: () => void = () => {};
+  const failedOnce = new Promise<void>((r) => (failed = r));
+  const helping = Array.from({ length: 2 * (threads - 1) }, () =>
+    helper().catch((e) => {
+      failure ??= e;
+      failed();
+    }),
+  );
   for (let job = take(1); job && failure === null; job = take(1)) {
     if (signal?.aborted) break;
     deliver(job[0], runTask(task(job[0], job[1])).results);
     await new Promise((r) => setImmediate(r));
   }
-  await Promise.all(helping);
+  if (failure === null) await Promise.race([Promise.all(helping), failedOnce]);
   if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
   if (failure !== null) throw failure;
 }
