@@ -5,9 +5,10 @@ import type { RunDocument } from "./document.js";
 
 /**
  * Figures as CSV rows, one figure a row, so a spreadsheet can pivot them: the model (or future
- * state), whether it is a stream or a stage, its id and name, the figure, mean and 95% half-width.
+ * state), whether it is a stream or a stage, its id and name, the figure, mean, 95% half-width and
+ * the number of replications that measured it.
  */
-const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95"];
+const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95", "n"];
 
 type Row = (string | number | null)[];
 
@@ -17,7 +18,7 @@ const value = (x: number) => (Number.isFinite(x) ? x : null);
 
 function rows(doc: RunDocument, model: string, out: Row[]): void {
   const push = (kind: string, id: string, name: string, figure: string, f: Figure | undefined) => {
-    if (f) out.push([cell(model), kind, id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95)]);
+    if (f) out.push([cell(model), kind, id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n]);
   };
   for (const [id, s] of Object.entries(doc.streams)) {
     push("stream", id, s.name, "throughput", s.throughput);
@@ -48,15 +49,15 @@ export function compareCsv(doc: CompareDocument): Promise<string> {
     rows(s.run, s.name, out);
     for (const [id, d] of Object.entries(s.diff.streams)) {
       const name = doc.base.streams[id].name;
-      const add = (figure: string, f: Figure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95)]);
+      const add = (figure: string, f: Figure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n]);
       add("throughput", d.throughput);
       add("wip", d.wip);
       for (const q of ["mean", "p50", "p85", "p95"] as const) add(`leadTime.${q}`, d.leadTime[q]);
     }
     for (const [id, d] of Object.entries(s.diff.stages)) {
       const name = doc.base.stages[id].name;
-      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", value(d.wait.mean), d.wait.ci95]);
-      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", value(d.utilization.mean), d.utilization.ci95]);
+      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", value(d.wait.mean), d.wait.ci95, d.wait.n]);
+      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", value(d.utilization.mean), d.utilization.ci95, d.utilization.n]);
     }
   }
   return writeToString(out, { headers: HEADERS });

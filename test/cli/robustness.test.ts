@@ -70,7 +70,7 @@ describe("robustness", () => {
     const r = await vsm(["run", "models/acme-saas.yaml", "-r", "2", "-o", csv, "-q"]);
     expect(r.status).toBe(0);
     const lines = readFileSync(csv, "utf8").trim().split("\n");
-    expect(lines[0]).toBe("model,kind,id,name,figure,mean,ci95");
+    expect(lines[0]).toBe("model,kind,id,name,figure,mean,ci95,n");
     expect(lines.some((l) => l.includes("stream,payments,Payments,leadTime.p85,"))).toBe(true);
     const json = join(dir.dir, "run.json");
     await vsm(["run", "models/acme-saas.yaml", "-r", "2", "-o", json, "-q"]);
