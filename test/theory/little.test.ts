@@ -15,7 +15,7 @@ function figureOf(xs: number[]) {
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   const t = { 9: 2.262157163, 19: 2.093024054 }[n - 1];
   if (t === undefined) throw new Error(`figureOf: no t quantile for ${n - 1} degrees of freedom`);
-  return { mean, ci95: (t * sd) / Math.sqrt(n) };
+  return { mean, ci95: (t * sd) / Math.sqrt(n), n };
 }
 
 describe("Little's law on a value stream with rework, an optional step, a fork and a gate", () => {
@@ -93,9 +93,9 @@ describe("Little's law on a value stream with rework, an optional step, a fork a
 });
 
 /** A gap that should be zero: within K ci95 of it, and that tolerance small against the scale. */
-function expectGapZero(label: string, gap: { mean: number; ci95: number }, scale: number): void {
+function expectGapZero(label: string, gap: { mean: number; ci95: number; n: number }, scale: number): void {
   // expectTheory's power check needs a non-zero theory value: compare scale + gap with scale.
   // Where no item straddles the window's ends (the release gate opens on the window's edges)
   // the law holds to the last bits and the gap is rounding: 1e-9 of the scale allows for that.
-  expectTheory(label, { mean: scale + gap.mean, ci95: gap.ci95 }, scale, { bias: 1e-9 * scale });
+  expectTheory(label, { ...gap, mean: scale + gap.mean }, scale, { bias: 1e-9 * scale });
 }

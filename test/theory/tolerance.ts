@@ -60,7 +60,7 @@ export function expectTheory(label: string, figure: Figure, theory: number, tole
 
 /** A figure less a known constant (a lead time less its exact mean process time is a wait). */
 export function minus(figure: Figure, c: number): Figure {
-  return { mean: figure.mean - c, ci95: figure.ci95 };
+  return { ...figure, mean: figure.mean - c };
 }
 
 /** Applies the perturbation to a theory value checked by other means (a coverage count). */
