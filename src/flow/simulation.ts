@@ -13,7 +13,7 @@ import {
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
 import { Ring } from "./ring.js";
-import { BUSY, BUSY_AREA, COMPLETED, LAST, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING, WAITING_AREA, WAIT_SUM, WIP, WIP_AREA, WIP_LAST, figures } from "./measure.js";
+import { BUSY, BUSY_AT_WARMUP, BUSY_TIMES, COMPLETED, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING, WAITING_AT_WARMUP, WAITING_TIMES, WAIT_SUM, WIP, WIP_AT_WARMUP, WIP_TIMES, figures } from "./measure.js";
 import type { ReplicationResult, TraceRow } from "./results.js";
 
 // Event kinds, and their order at equal times (the calendar's rank), declared once:
@@ -90,7 +90,7 @@ export class Simulation {
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
 
-  private readonly sr: Float64Array; // RF fields per stream: WIP, WIP_AREA, ...
+  private readonly sr: Float64Array; // RF fields per stream: WIP, WIP_TIMES, ...
   private readonly leadTimes: QuantileSketch[];
   private readonly leadBatch: Float64Array; // LEAD_BATCH per stream
   private readonly leadN: Int32Array; // lead times waiting in each stream's batch
@@ -200,9 +200,8 @@ export class Simulation {
     it.needs[id] = needs;
     const sr = this.sr;
     const o = stream * RF;
-    sr[o + WIP_AREA] += sr[o + WIP] * (t - sr[o + WIP_LAST]);
-    sr[o + WIP_LAST] = t;
     sr[o + WIP]++;
+    sr[o + WIP_TIMES] += t;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
     if (this.tracing) {
       this.serial[id] = this.arrivals++;
@@ -253,17 +252,13 @@ export class Simulation {
     }
     const st = this.st;
     const o = s * SF;
-    // Bring the stage's areas up to now (accrueStage, written out: PERF, the two hottest
-    // handlers stay within V8's inlining budget this way; see the class comment).
-    const dt = t - st[o + LAST];
-    st[o + BUSY_AREA] += st[o + BUSY] * dt;
-    st[o + WAITING_AREA] += st[o + WAITING] * dt;
-    st[o + LAST] = t;
     if (st[o + BUSY] < st[o + SERVERS]) {
       st[o + BUSY]++;
+      st[o + BUSY_TIMES] += t;
       this.beginService(id, s);
     } else {
       st[o + WAITING]++;
+      st[o + WAITING_TIMES] += t;
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
   }
@@ -295,6 +290,7 @@ export class Simulation {
       if (st[o + BUSY] < st[o + SERVERS]) {
         this.changeWaiting(s, -1);
         st[o + BUSY]++;
+        st[o + BUSY_TIMES] += this.now;
         this.beginService(id, s);
       } else {
         this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
@@ -331,10 +327,6 @@ export class Simulation {
     const s = it.stage[id];
     const st = this.st;
     const o = s * SF;
-    const dt = t - st[o + LAST]; // accrueStage, written out as in enterStage (PERF)
-    st[o + BUSY_AREA] += st[o + BUSY] * dt;
-    st[o + WAITING_AREA] += st[o + WAITING] * dt;
-    st[o + LAST] = t;
     if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
     const ranks = m.ranks;
@@ -343,11 +335,15 @@ export class Simulation {
       const q = this.queues[s * ranks + r];
       if (q.length > 0) {
         st[o + WAITING]--;
+        st[o + WAITING_TIMES] -= t;
         this.beginService(q.shift(), s);
         break;
       }
     }
-    if (r === ranks) st[o + BUSY]--;
+    if (r === ranks) {
+      st[o + BUSY]--;
+      st[o + BUSY_TIMES] -= t;
+    }
     const p = m.reworkProbability[s];
     if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
       it.pos[id] = this.reworkTarget(id);
@@ -425,53 +421,37 @@ export class Simulation {
       this.leadBatch[stream * LEAD_BATCH + k] = lead;
       if (k + 1 === LEAD_BATCH) this.flushLeadTimes(stream);
     }
-    sr[o + WIP_AREA] += sr[o + WIP] * (t - sr[o + WIP_LAST]);
-    sr[o + WIP_LAST] = t;
     sr[o + WIP]--;
+    sr[o + WIP_TIMES] -= t;
     this.inSystem--;
     it.release(id);
   }
 
-  /** Bring a stage's areas under BUSY and WAITING up to now. */
-  private accrueStage(s: number): void {
-    const st = this.st;
-    const o = s * SF;
-    const t = this.now;
-    const dt = t - st[o + LAST];
-    st[o + BUSY_AREA] += st[o + BUSY] * dt;
-    st[o + WAITING_AREA] += st[o + WAITING] * dt;
-    st[o + LAST] = t;
-  }
-
   private changeWaiting(s: number, delta: number): void {
-    this.accrueStage(s);
-    this.st[s * SF + WAITING] += delta;
+    const o = s * SF;
+    this.st[o + WAITING] += delta;
+    this.st[o + WAITING_TIMES] += delta * this.now;
   }
 
-  /** Bring a stream's area under WIP up to now. */
-  private accrueStream(stream: number): void {
-    const sr = this.sr;
-    const o = stream * RF;
-    sr[o + WIP_AREA] += sr[o + WIP] * (this.now - sr[o + WIP_LAST]);
-    sr[o + WIP_LAST] = this.now;
-  }
-
+  /** From warm-up end on, the time-weighted totals count from zero (see measure.ts). */
   private startMeasuring(): void {
-    this.closeAreas();
-    for (let o = 0; o < this.st.length; o += SF) this.st[o + BUSY_AREA] = this.st[o + WAITING_AREA] = 0;
-    for (let o = 0; o < this.sr.length; o += RF) this.sr[o + WIP_AREA] = 0;
+    const st = this.st;
+    for (let o = 0; o < st.length; o += SF) {
+      st[o + BUSY_AT_WARMUP] = st[o + BUSY];
+      st[o + WAITING_AT_WARMUP] = st[o + WAITING];
+      st[o + BUSY_TIMES] = st[o + WAITING_TIMES] = 0;
+    }
+    const sr = this.sr;
+    for (let o = 0; o < sr.length; o += RF) {
+      sr[o + WIP_AT_WARMUP] = sr[o + WIP];
+      sr[o + WIP_TIMES] = 0;
+    }
     this.measuring = true;
   }
 
   private flushLeadTimes(stream: number): void {
     this.leadTimes[stream].addMany(this.leadBatch, stream * LEAD_BATCH, this.leadN[stream]);
     this.leadN[stream] = 0;
-  }
-
-  /** Bring every area up to now. */
-  private closeAreas(): void {
-    for (let s = 0; s < this.m.stageIds.length; s++) this.accrueStage(s);
-    for (let i = 0; i < this.m.streamIds.length; i++) this.accrueStream(i);
   }
 
   private declareUnstable(): void {
@@ -493,7 +473,6 @@ export class Simulation {
   }
 
   private result(events: number): ReplicationResult {
-    this.closeAreas();
     for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
     const measured = figures(this.m, this.st, this.sr, this.leadTimes, this.now);
     return { events, ...measured, inFlight: this.inSystem, unstable: this.unstable, trace: this.traceRows };
