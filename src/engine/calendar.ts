@@ -47,12 +47,6 @@ export class Calendar {
     return this.hole ? this.n - 1 : this.n;
   }
 
-  /** Time of the next event, or Infinity when there is none. */
-  peekTime(): number {
-    if (this.hole) this.fillHole();
-    return this.n > 0 ? this.times[0] : Infinity;
-  }
-
   schedule(time: number, rank: number, kind: number, a: number): void {
     this.at = time;
     this.add(rank, kind, a);

@@ -3,7 +3,7 @@ import { stabilityWarnings } from "../model/analysis.js";
 import type { Model } from "../model/types.js";
 import { type Figure, figureOf } from "../stats/interval.js";
 import type { RunOutcome } from "../runner/run.js";
-import type { PairedDiff } from "../runner/summary.js";
+import type { PairedDiff, Summary } from "../runner/summary.js";
 
 /** The JSON document of `vsm run --json`; this shape is relied on (add freely, never rename). */
 export interface RunDocument {
@@ -43,6 +43,16 @@ export interface StageFigures {
   visits: Figure;
 }
 
+/** A stream's lead-time figures: of a run, or of a paired difference. */
+function leadTimeOf(s: Summary, i: number): StreamFigures["leadTime"] {
+  return {
+    mean: figureOf(s.stream(i, "leadTimeMean")),
+    p50: figureOf(s.stream(i, "leadTimeP50")),
+    p85: figureOf(s.stream(i, "leadTimeP85")),
+    p95: figureOf(s.stream(i, "leadTimeP95")),
+  };
+}
+
 export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
   const model = outcome.models[index];
   const s = outcome.summaries[index];
@@ -54,12 +64,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
       completed: figureOf(s.stream(i, "completed")),
       wip: figureOf(s.stream(i, "wip")),
       flowEfficiency: figureOf(s.stream(i, "flowEfficiency")),
-      leadTime: {
-        mean: figureOf(s.stream(i, "leadTimeMean")),
-        p50: figureOf(s.stream(i, "leadTimeP50")),
-        p85: figureOf(s.stream(i, "leadTimeP85")),
-        p95: figureOf(s.stream(i, "leadTimeP95")),
-      },
+      leadTime: leadTimeOf(s, i),
     };
   });
   const stages: Record<string, StageFigures> = {};
@@ -117,12 +122,7 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff): DiffD
     streams[id] = {
       throughput: figureOf(s.stream(i, "throughput")),
       wip: figureOf(s.stream(i, "wip")),
-      leadTime: {
-        mean: figureOf(s.stream(i, "leadTimeMean")),
-        p50: figureOf(s.stream(i, "leadTimeP50")),
-        p85: figureOf(s.stream(i, "leadTimeP85")),
-        p95: figureOf(s.stream(i, "leadTimeP95")),
-      },
+      leadTime: leadTimeOf(s, i),
     };
   });
   const stages: DiffDocument["stages"] = {};
