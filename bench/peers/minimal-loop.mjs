@@ -5,11 +5,15 @@
 // Not a general engine: each model is its own hand-specialized loop. vsm-sim is measured against it.
 //
 // Random numbers: sfc32 (Chris Doty-Humphrey, PractRand), seeded as in pure-rand / the usual
-// JS port: (0, seed, 0, 1) then 15 discarded outputs. Uniform u = (x + 0.5) / 2^32 lies in (0, 1),
-// so -log(u) is always finite.
+// JS port: (0, seed, 0, 1) then 15 discarded outputs. Uniform u = (x + 0.5) / 2^32 lies in (0, 1).
+// Exponential times come from vsm-sim's own standardExponential (one output, inverted without
+// Math.log), the fastest draw we know: the yardstick must not lose to the engine on sampling, so the
+// ratio measures what the general engine costs, not which logarithm it calls.
 //
 // PERF: the heap pop is inlined by hand; push, the RNG and queue joins are tiny closures or
 // module-level functions that V8 inlines. Measured by `node bench/run.mjs` (impl `minimal`).
+
+import { standardExponential } from '../../dist/engine/exponential.js';
 
 const TWO_NEG_32 = 1 / 4294967296;
 
@@ -101,15 +105,17 @@ export function runMinimalMM2({ completions, seed = 1 }) {
   let now = 0;
   let leadSum = 0;
 
-  const uniform = () => {
+  const bits = () => {
     const t = (((ra + rb) | 0) + rd) | 0;
     rd = (rd + 1) | 0;
     ra = rb ^ (rb >>> 9);
     rb = (rc + (rc << 3)) | 0;
     rc = (rc << 21) | (rc >>> 11);
     rc = (rc + t) | 0;
-    return ((t >>> 0) + 0.5) * TWO_NEG_32;
+    return t;
   };
+  const uniform = () => ((bits() >>> 0) + 0.5) * TWO_NEG_32;
+  const exponential = () => standardExponential(bits());
   const push = (t, p) => {
     if (n === times.length) {
       times = grow(times);
@@ -118,7 +124,7 @@ export function runMinimalMM2({ completions, seed = 1 }) {
     siftUp(times, pays, n++, t, p);
   };
 
-  push(-Math.log(uniform()) * ARRIVAL_MEAN, -1);
+  push(exponential() * ARRIVAL_MEAN, -1);
   while (done < completions) {
     // PERF: pop inlined (bench/run.mjs, impl minimal).
     now = times[0];
@@ -126,11 +132,11 @@ export function runMinimalMM2({ completions, seed = 1 }) {
     if (--n > 0) siftDown(times, pays, n);
     events++;
     if (p < 0) {
-      push(now - Math.log(uniform()) * ARRIVAL_MEAN, -1);
+      push(now + exponential() * ARRIVAL_MEAN, -1);
       if (nIdle > 0) {
         const k = idle[--nIdle];
         inService[k] = now;
-        push(now - Math.log(uniform()) * SERVICE_MEAN, k);
+        push(now + exponential() * SERVICE_MEAN, k);
       } else {
         if (count === ring.length) {
           // Unroll the ring so the grown buffer is contiguous from 0.
@@ -150,7 +156,7 @@ export function runMinimalMM2({ completions, seed = 1 }) {
         inService[p] = ring[head];
         head = (head + 1) & mask;
         count--;
-        push(now - Math.log(uniform()) * SERVICE_MEAN, p);
+        push(now + exponential() * SERVICE_MEAN, p);
       } else {
         idle[nIdle++] = p;
       }
@@ -194,15 +200,17 @@ export function runMinimalJackson({ completions, seed = 1 }) {
   let now = 0;
   let leadSum = 0;
 
-  const uniform = () => {
+  const bits = () => {
     const t = (((ra + rb) | 0) + rd) | 0;
     rd = (rd + 1) | 0;
     ra = rb ^ (rb >>> 9);
     rb = (rc + (rc << 3)) | 0;
     rc = (rc << 21) | (rc >>> 11);
     rc = (rc + t) | 0;
-    return ((t >>> 0) + 0.5) * TWO_NEG_32;
+    return t;
   };
+  const uniform = () => ((bits() >>> 0) + 0.5) * TWO_NEG_32;
+  const exponential = () => standardExponential(bits());
   const push = (t, p) => {
     if (n === times.length) {
       times = grow(times);
@@ -214,7 +222,7 @@ export function runMinimalJackson({ completions, seed = 1 }) {
   const join = (item, st) => {
     if (busy[st] < SERVERS[st]) {
       busy[st]++;
-      push(now - Math.log(uniform()) * SERVICE_MEAN[st], item * 4 + st);
+      push(now + exponential() * SERVICE_MEAN[st], item * 4 + st);
       return;
     }
     let ring = rings[st];
@@ -229,7 +237,7 @@ export function runMinimalJackson({ completions, seed = 1 }) {
     count[st]++;
   };
 
-  push(-Math.log(uniform()) * ARRIVAL_MEAN, -1);
+  push(exponential() * ARRIVAL_MEAN, -1);
   while (done < completions) {
     // PERF: pop inlined (bench/run.mjs, impl minimal).
     now = times[0];
@@ -237,7 +245,7 @@ export function runMinimalJackson({ completions, seed = 1 }) {
     if (--n > 0) siftDown(times, pays, n);
     events++;
     if (p < 0) {
-      push(now - Math.log(uniform()) * ARRIVAL_MEAN, -1);
+      push(now + exponential() * ARRIVAL_MEAN, -1);
       let item;
       if (nFreeIds > 0) item = freeIds[--nFreeIds];
       else {
@@ -259,7 +267,7 @@ export function runMinimalJackson({ completions, seed = 1 }) {
       const next = ring[head[st]];
       head[st] = (head[st] + 1) & (ring.length - 1);
       count[st]--;
-      push(now - Math.log(uniform()) * SERVICE_MEAN[st], next * 4 + st);
+      push(now + exponential() * SERVICE_MEAN[st], next * 4 + st);
     } else {
       busy[st]--;
     }

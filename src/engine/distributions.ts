@@ -1,3 +1,4 @@
+import { standardExponential } from "./exponential.js";
 import type { RandomStream } from "./random.js";
 
 /**
@@ -66,8 +67,7 @@ export function empirical(values: readonly number[]): Distribution {
 
 /** A standard normal draw (Box-Muller; two uniforms, no cached spare so streams stay stateless). */
 function normal(rng: RandomStream): number {
-  const u = 1 - rng.next(); // (0, 1]: log is finite
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(6.283185307179586 * rng.next());
+  return Math.sqrt(2 * standardExponential(rng.nextInt32())) * Math.cos(6.283185307179586 * rng.next());
 }
 
 /** Marsaglia & Tsang (2000), "A simple method for generating gamma variables"; shape < 1 boosted. */
@@ -94,7 +94,7 @@ function gammaDraw(shape: number, rng: RandomStream): number {
  * the rest go through `sampleOther` (bench/run.mjs: ~20% of M/M/2 time before the split).
  */
 export function sample(d: Distribution, rng: RandomStream): number {
-  if (d.kind === DIST.exponential) return -d.p1 * Math.log(1 - rng.next());
+  if (d.kind === DIST.exponential) return d.p1 * standardExponential(rng.nextInt32());
   return sampleOther(d, rng);
 }
 
@@ -103,7 +103,7 @@ function sampleOther(d: Distribution, rng: RandomStream): number {
     case DIST.fixed:
       return d.p1;
     case DIST.exponential:
-      return -d.p1 * Math.log(1 - rng.next());
+      return d.p1 * standardExponential(rng.nextInt32());
     case DIST.uniform:
       return d.p1 + (d.p2 - d.p1) * rng.next();
     case DIST.triangular: {
