@@ -10,8 +10,11 @@
  * `kind` and `a`, and returns false when the calendar is empty.
  */
 export class Calendar {
-  /** Fields of the event last popped. */
-  time = 0;
+  /** Fields of the event last popped. PERF: `time` starts as -0, a double, because 0 would be
+   * stored as a small integer: the first real time would then change the calendar's hidden
+   * class and throw away all the optimized code that uses it (one deoptimization of every
+   * handler, paid again by every fresh worker thread while it warms up). */
+  time = -0;
   kind = 0;
   a = 0;
   /** The time of the event the next add() schedules: `at = t; add(rank, kind, a)` is

@@ -66,7 +66,7 @@ export class Simulation {
   private readonly m: CompiledModel;
   private readonly cal = new Calendar(1024);
   private readonly items = new ItemTable(1024);
-  private now = 0;
+  private now = -0; // a double from the start: see Calendar.time
   private readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
   private readonly tracing: boolean;
