@@ -3,11 +3,11 @@
  * or on a worker pool. A different seed gives different numbers. Everything but `performance`
  * (wall time, and how many threads ran) must be identical.
  *
- * The runner runs replications in-process for PROBE_SECONDS (0.1 s), then starts a pool only if
- * the remaining work is estimated above POOL_WORTH_SECONDS (0.25 s). So the pool runs use the Acme
- * model over ten years (horizon 3600 days) with 40 replications, about 0.8 s of work in-process on
- * a 2-core machine (at horizon 1440 only ~0.3 s was left after the probe, and the pool was often
- * skipped), and assert `performance.workers` to prove the pool really ran.
+ * The runner starts a pool only for runs estimated above POOL_WORTH_SECONDS of work, and a
+ * helper thread counts only if one of its results is merged before the main thread's own backup
+ * copy. So the pool runs use the Acme model over ten years (horizon 3600 days) with 40
+ * replications, about 0.5 s of work on one thread, and assert `performance.workers` to prove the
+ * pool really ran.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";

@@ -13,8 +13,8 @@ export interface ReplicationTask {
   first: number;
   count: number;
   maxWip: number;
-  /** Fault injection, for the tests of failure handling only: fail at this replication. */
-  fault?: { replication: number; kind: "throw" | "exit" };
+  /** Fault injection, for the tests of failure handling only: fail (or stall) at this replication. */
+  fault?: { replication: number; kind: "throw" | "exit" | "stall" };
 }
 
 /** results[r - first][modelIndex] */

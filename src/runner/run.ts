@@ -2,7 +2,8 @@ import type { Model } from "../model/types.js";
 import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
 import type { ReplicationResult } from "../flow/results.js";
 import { tCritical95 } from "../stats/interval.js";
-import { type Executor, POOL_WORTH_SECONDS, PROBE_SECONDS, defaultWorkers, pool } from "./executor.js";
+import { estimatedEvents } from "../model/analysis.js";
+import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
 import { runTask } from "./task.js";
@@ -62,28 +63,21 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, fault: options.fault });
 
   // With N workers, the main thread is one of them and N - 1 pool threads help: on N cores
-  // nothing waits idle. The helpers start booting now, on their own cores, while replications
-  // start here, in-process, for up to PROBE_SECONDS: a small run ends within it (and its helpers
-  // are let go unused); a large one learns what a warm replication costs, to decide.
-  let helpers: Executor | null = workers > 1 && total >= 4 * workers ? pool(workers - 1, options.signal) : null;
-  let perReplication = Infinity;
-  let used = 0;
+  // nothing waits idle. The helpers boot on their own cores while replications start here, and
+  // take work as soon as they are up; the run never waits for them (see runRange). Threads still
+  // cost their start and warm-up, on cores the main thread's own warm-up would use, so a pool is
+  // started only for runs estimated at more than POOL_WORTH_SECONDS of work.
+  const timing = { perReplication: Infinity, helped: false };
+  const estimate = models.reduce((sum, m) => sum + estimatedEvents(m, 1), 0) * SECONDS_PER_EVENT;
+  const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * Math.min(timing.perReplication, estimate) > POOL_WORTH_SECONDS;
+  let helpers: Executor | null = null;
   let precision: RunOutcome["precision"] = null;
   try {
-    while (done < total && performance.now() - start < PROBE_SECONDS * 1000) {
-      if (options.signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
-      const one = runTask(task(done, 1));
-      merge(one.results[0]);
-      perReplication = one.seconds;
-      await new Promise((r) => setImmediate(r));
-    }
     for (;;) {
-      const remaining = total - done;
-      if (remaining > 0) {
-        const wantHelpers = workers > 1 && remaining * perReplication > POOL_WORTH_SECONDS;
-        if (wantHelpers) helpers ??= pool(workers - 1, options.signal);
-        if (wantHelpers) used = helpers!.threads + 1;
-        await runRange(wantHelpers ? helpers : null, done, total, task, merge, options.signal);
+      if (total > done) {
+        // A later --precision round may be large enough to be worth a pool the first was not.
+        if (!helpers && worthPool(total - done)) helpers = pool(workers - 1, options.signal);
+        await runRange(helpers, done, total, task, merge, timing, options.signal);
       }
       if (!options.precision) break;
       const worst = worstRelativeHalfWidth(summaries);
@@ -96,12 +90,24 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   } finally {
     await helpers?.close();
   }
+  const used = timing.helped ? helpers!.threads + 1 : 0;
   return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
 }
 
+/** The most work a helper takes at once. */
+const CHUNK_SECONDS = 0.02;
+
 /**
- * Runs replications from..to-1 in chunks that the main thread and each helper thread take from
- * one queue as they come free, and merges the results strictly in replication order.
+ * Runs replications from..to-1: the main thread one at a time from the front, each helper thread
+ * chunks from the same queue, and merges the results strictly in replication order.
+ *
+ * When the queue is empty, the main thread does not wait for chunks still out on helpers: it runs
+ * their replications itself, from the last one down, as backups (MapReduce's backup tasks). A
+ * replication's figures depend only on (model, seed, replication), so whichever copy finishes
+ * first is the one merged and the output is the same. That is what lets helpers start on real
+ * work while they are still cold (a fresh thread runs its first replications several times slower
+ * before V8 has optimized them): a slow helper, or one that has not started yet, can never hold
+ * the run up by more than one replication.
  */
 async function runRange(
   helpers: Executor | null,
@@ -109,54 +115,63 @@ async function runRange(
   to: number,
   task: (first: number, count: number) => ReplicationTask,
   merge: (results: ReplicationResult[]) => void,
+  timing: { perReplication: number; helped: boolean },
   signal?: AbortSignal,
 ): Promise<void> {
   const threads = (helpers?.threads ?? 0) + 1;
-  // Helpers take chunks (a few per thread, for balance); the main thread takes one replication
-  // at a time and yields after each, because a helper's finished chunk is only heard when the
-  // main thread yields, and each helper keeps two chunks queued so it never waits for that.
-  const chunk = Math.max(1, Math.ceil((to - from) / (threads * 8)));
-  let nextChunk = from;
-  const take = (size: number): [number, number] | null => {
-    if (nextChunk >= to) return null;
-    const first = nextChunk;
-    nextChunk = Math.min(to, first + size);
-    return [first, nextChunk - first];
-  };
-  const pending = new Map<number, ReplicationResult[][]>();
-  let nextMerge = from;
-  const deliver = (first: number, results: ReplicationResult[][]) => {
-    pending.set(first, results);
-    while (pending.has(nextMerge)) {
-      const rs = pending.get(nextMerge)!;
-      pending.delete(nextMerge);
-      for (const r of rs) merge(r);
-      nextMerge += rs.length;
+  let nextFree = from; // first replication no thread has taken
+  let nextMerge = from; // first replication not yet merged
+  const finished = new Map<number, ReplicationResult[]>(); // finished out of order, waiting to merge
+  const deliver = (r: number, results: ReplicationResult[], byHelper: boolean) => {
+    if (r < nextMerge || finished.has(r)) return; // a backup copy finished second
+    finished.set(r, results);
+    if (byHelper) timing.helped = true;
+    for (let next = finished.get(nextMerge); next; next = finished.get(nextMerge)) {
+      finished.delete(nextMerge++);
+      merge(next);
     }
+  };
+  // Chunks shrink as the queue drains (guided self-scheduling) and hold at most CHUNK_SECONDS of
+  // work, so a cold helper starts small and a backup copy repeats little; each helper keeps two
+  // queued so it never waits for the main thread to hear it.
+  const take = (): [number, number] | null => {
+    if (nextFree >= to) return null;
+    const guided = Math.ceil((to - nextFree) / (threads * 4));
+    const size = Math.max(1, Math.min(guided, Math.floor(CHUNK_SECONDS / timing.perReplication)));
+    const first = nextFree;
+    nextFree = Math.min(to, first + size);
+    return [first, nextFree - first];
   };
   let failure: unknown = null;
   const helper = async () => {
-    for (let job = take(chunk); job && failure === null; job = take(chunk)) {
+    for (let job = take(); job && failure === null; job = take()) {
       const [first, count] = job;
       const res = await helpers!.run(task(first, count));
-      deliver(first, res.results);
+      res.results.forEach((r, i) => deliver(first + i, r, true));
     }
   };
   // The first failure ends the run at once: the caller destroys the pool, chunks in flight too.
-  let failed: () => void = () => {};
-  const failedOnce = new Promise<void>((r) => (failed = r));
   const helping = Array.from({ length: 2 * (threads - 1) }, () =>
     helper().catch((e) => {
       failure ??= e;
-      failed();
     }),
   );
-  for (let job = take(1); job && failure === null; job = take(1)) {
+  void helping;
+  let top = to - 1; // backups go from the last replication down, to meet the helpers half-way
+  while (nextMerge < to && failure === null) {
     if (signal?.aborted) break;
-    deliver(job[0], runTask(task(job[0], job[1])).results);
-    await new Promise((r) => setImmediate(r));
+    let r: number;
+    if (nextFree < to) r = nextFree++;
+    else {
+      while (finished.has(top)) top--;
+      r = top--;
+    }
+    const one = runTask(task(r, 1));
+    timing.perReplication = one.seconds;
+    deliver(r, one.results[0], false);
+    // Yield, so a helper's finished chunk (or failure) is heard between replications.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  if (failure === null) await Promise.race([Promise.all(helping), failedOnce]);
   if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
   if (failure !== null) throw failure;
 }

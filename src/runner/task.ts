@@ -30,8 +30,15 @@ export function runTask(task: ReplicationTask): TaskResult {
   return { results, seconds: (performance.now() - start) / 1000 };
 }
 
-/** "throw": the replication fails wherever it runs; "exit": a worker thread dies at its first replication from r on. */
-function injectFault(kind: "throw" | "exit", r: number): void {
+/**
+ * "throw": the replication fails wherever it runs; "exit": a worker thread dies at its first
+ * replication from r on; "stall": a worker thread hangs there for two minutes.
+ */
+function injectFault(kind: "throw" | "exit" | "stall", r: number): void {
   if (kind === "exit") process.exit(7); // in a worker thread, this ends only that thread
+  if (kind === "stall") {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
+    return;
+  }
   throw new Error(`injected fault at replication ${r}`);
 }

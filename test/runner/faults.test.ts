@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadModel, simulateModels } from "../../src/index.js";
+import { estimatedEvents } from "../../src/model/analysis.js";
+import { POOL_WORTH_SECONDS, SECONDS_PER_EVENT } from "../../src/runner/executor.js";
 
 /** A worker that throws or dies fails the run with its message: no hang, no partial result. */
 describe("worker faults", () => {
@@ -16,6 +18,20 @@ describe("worker faults", () => {
     const run = simulateModels([model], { replications: 200, workers: 2, fault: { replication: 0, kind: "exit" } });
     await expect(run).rejects.toThrow(/exited with code 7|worker exited/);
   });
+
+  // The main thread runs a stalled helper's replications itself (backup copies), so the run ends
+  // about when one thread alone would have, with the same figures, and the helper never counts.
+  it("a helper thread that stalls does not hold the run up", async () => {
+    const m = loadModel(resolve("models/acme-saas.yaml"), { set: ["horizon=360"] });
+    const replications = 300;
+    // Large enough that the runner starts a pool (else nothing here would be tested).
+    expect(estimatedEvents(m, replications) * SECONDS_PER_EVENT).toBeGreaterThan(2 * POOL_WORTH_SECONDS);
+    const alone = await simulateModels([m], { replications, workers: 1 });
+    const stalled = await simulateModels([m], { replications, workers: 2, fault: { replication: 0, kind: "stall" } });
+    expect(stalled.workers).toBe(0);
+    expect(stalled.summaries[0].streams.map((w) => w.mean)).toEqual(alone.summaries[0].streams.map((w) => w.mean));
+    expect(stalled.summaries[0].events).toBe(alone.summaries[0].events);
+  }, 30_000); // the helper stalls for 120 s: only backup copies can finish within this
 
   it("a fault in the in-process runner rejects the run too", async () => {
     const run = simulateModels([model], { replications: 3, workers: 1, fault: { replication: 1, kind: "throw" } });
