@@ -4,9 +4,10 @@
  * never 0, so E is always finite, at most 22.2).
  *
  * PERF: the logarithm is computed here rather than by Math.log, which V8 runs as a call into C
- * (fdlibm): 17.7 -> 9.6 ns a draw, random number included (microbenchmark); bench/peers child.mjs,
- * medians of 5: M/M/2 13.9M -> 15.4M events/s, Jackson 11.3M -> 12.6M. Inversion keeps one uniform per draw, and E is monotone in it, so paired scenarios
- * that change a mean see the same items drawing the same quantiles.
+ * (fdlibm): 17.7 -> 9.6 ns a draw, random number included (microbenchmark); bench/peers
+ * child.mjs, medians of 5: M/M/2 13.9M -> 15.4M events/s, Jackson 11.3M -> 12.6M. Inversion
+ * keeps one uniform per draw, and E is monotone in it, so paired scenarios that change a mean
+ * see the same items drawing the same quantiles.
  *
  * How: n = x | 1 is an odd integer in [1, 2^32); with z = clz32(n), m = n << z has its top bit
  * set, so n = 2^(31 - z) * M with M = m / 2^31 in [1, 2). Then ln U = (-1 - z) ln 2 + ln M, and

@@ -151,12 +151,11 @@ async function runRange(
     }
   };
   // The first failure ends the run at once: the caller destroys the pool, chunks in flight too.
-  const helping = Array.from({ length: 2 * (threads - 1) }, () =>
+  for (let i = 0; i < 2 * (threads - 1); i++) {
     helper().catch((e) => {
       failure ??= e;
-    }),
-  );
-  void helping;
+    });
+  }
   let top = to - 1; // backups go from the last replication down, to meet the helpers half-way
   while (nextMerge < to && failure === null) {
     if (signal?.aborted) break;
