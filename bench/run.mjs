@@ -202,6 +202,8 @@ including module loading; *peak RSS* by then. *vs simjs* / *vs minimal* = this r
 implementation's on the same model, cold and warm.
 
 ${markdownTable(throughput)}
+
+Where the engine's time goes against the minimal loop, and which changes were measured: [COSTS.md](COSTS.md).
 `;
 }
 
