@@ -39,7 +39,7 @@ export function runMonteCarlo({ runs = 3, quick = false, log = console.error } =
         xs[i].push(x);
       });
     }
-    const rows = counts.map((w, i) => ({ horizon, workers: w, replications: reps, seconds: median(xs[i].map((x) => x.seconds)), threadsUsed: xs[i][0].threadsUsed, peakRssMiB: median(xs[i].map((x) => x.peakRssMiB)) }));
+    const rows = counts.map((w, i) => ({ horizon, workers: w, replications: reps, seconds: median(xs[i].map((x) => x.seconds)), threadsUsed: median(xs[i].map((x) => x.threadsUsed)), peakRssMiB: median(xs[i].map((x) => x.peakRssMiB)) }));
     for (const w of rows) {
       w.speedup = rows[0].seconds / w.seconds;
       w.efficiency = w.speedup / w.workers;
@@ -94,16 +94,16 @@ ${warm.join('\n')}
 
 With N workers the main thread is one of them and N - 1 pool threads help. The helpers start on
 real work as soon as they are up, with chunks that hold at most 20 ms of work and shrink as the run
-drains; when no work is left to hand out, the main thread runs the replications still out on
-helpers itself, from the last one down (backup copies: a replication's figures depend only on its
-seed, so whichever copy finishes first is merged). A slow or cold helper therefore never holds a
-run up. Runs estimated under ${mc.poolWorth} s of work (POOL_WORTH_SECONDS) stay in-process: on 2
+drains; when no work is left to hand out, the main thread runs the first replication not yet
+finished itself (a backup copy: a replication's figures depend only on its seed, so whichever copy
+finishes first is merged). A slow, cold or dead helper therefore never holds a run up. Runs estimated under ${mc.poolWorth} s of work (POOL_WORTH_SECONDS) stay in-process: on 2
 cores a helper's start and warm-up also slow the main thread's own warm-up, and below about 150
 replications of the example (0.3 s on one thread) a pool costs more than it saves. The speed-up on
 a sub-second run is bounded by those fixed costs, paid once per thread; on the ten-year horizon
 they are small against the work.
 
-Peak memory against the number of replications (statistics stream; nothing is kept per item or per replication):
+Peak memory against the number of replications (statistics stream; nothing is kept per item, and a
+replication's figures are kept only until the ones before it have been merged):
 
 | replications | peak RSS MiB | seconds |
 | ---: | ---: | ---: |

@@ -5,7 +5,7 @@
  *
  * PERF: the logarithm is computed here rather than by Math.log, which V8 runs as a call into C
  * (fdlibm): 17.7 -> 9.6 ns a draw, random number included (microbenchmark); bench/peers
- * child.mjs, medians of 5: M/M/2 13.9M -> 15.4M events/s, Jackson 11.3M -> 12.6M. Inversion
+ * child.mjs, medians of 5 side by side: M/M/2 +10%, Jackson +11% events/s. Inversion
  * keeps one uniform per draw, and E is monotone in it, so paired scenarios that change a mean
  * see the same items drawing the same quantiles.
  *

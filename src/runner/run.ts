@@ -69,7 +69,8 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   // started only for runs estimated at more than POOL_WORTH_SECONDS of work.
   const timing = { perReplication: Infinity, helped: false };
   const estimate = models.reduce((sum, m) => sum + estimatedEvents(m, 1), 0) * SECONDS_PER_EVENT;
-  const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * Math.min(timing.perReplication, estimate) > POOL_WORTH_SECONDS;
+  // Before any replication has been timed, the estimate; then what one took here.
+  const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * (Number.isFinite(timing.perReplication) ? timing.perReplication : estimate) > POOL_WORTH_SECONDS;
   let helpers: Executor | null = null;
   let precision: RunOutcome["precision"] = null;
   try {
@@ -98,16 +99,20 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
 const CHUNK_SECONDS = 0.02;
 
 /**
- * Runs replications from..to-1: the main thread one at a time from the front, each helper thread
- * chunks from the same queue, and merges the results strictly in replication order.
+ * Runs replications from..to-1: the main thread one at a time, each helper thread chunks, all from
+ * the same queue; the results merge strictly in replication order.
  *
  * When the queue is empty, the main thread does not wait for chunks still out on helpers: it runs
- * their replications itself, from the last one down, as backups (MapReduce's backup tasks). A
+ * the first replication not yet finished itself, as a backup (MapReduce's backup tasks). A
  * replication's figures depend only on (model, seed, replication), so whichever copy finishes
  * first is the one merged and the output is the same. That is what lets helpers start on real
  * work while they are still cold (a fresh thread runs its first replications several times slower
- * before V8 has optimized them): a slow helper, or one that has not started yet, can never hold
- * the run up by more than one replication.
+ * before V8 has optimized them): a slow helper, or one that has not started yet, holds the run up
+ * by one replication at most, and the merge (and the progress shown) never stalls behind it.
+ *
+ * For the same reason a helper's failure does not end the run by itself: its replications are run
+ * again here. A replication that throws throws here too, so the run fails with its message; a helper
+ * thread that dies (an infrastructure fault, not the model's) only costs the time to redo its chunk.
  */
 async function runRange(
   helpers: Executor | null,
@@ -142,37 +147,33 @@ async function runRange(
     nextFree = Math.min(to, first + size);
     return [first, nextFree - first];
   };
-  let failure: unknown = null;
   const helper = async () => {
-    for (let job = take(); job && failure === null; job = take()) {
+    for (let job = take(); job; job = take()) {
       const [first, count] = job;
       const res = await helpers!.run(task(first, count));
       res.results.forEach((r, i) => deliver(first + i, r, true));
     }
   };
-  // The first failure ends the run at once: the caller destroys the pool, chunks in flight too.
-  for (let i = 0; i < 2 * (threads - 1); i++) {
-    helper().catch((e) => {
-      failure ??= e;
-    });
-  }
-  let top = to - 1; // backups go from the last replication down, to meet the helpers half-way
-  while (nextMerge < to && failure === null) {
-    if (signal?.aborted) break;
-    let r: number;
-    if (nextFree < to) r = nextFree++;
-    else {
-      while (finished.has(top)) top--;
-      r = top--;
-    }
+  // The main thread takes the first replication before the helpers take theirs, so the first
+  // merge never waits for a thread that is still starting.
+  let r = nextFree++;
+  for (let i = 0; i < 2 * (threads - 1); i++) helper().catch(() => {}); // see the comment above
+  let backup = from; // backups: the first replication not finished, from here up
+  for (;;) {
+    if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
     const one = runTask(task(r, 1));
     timing.perReplication = one.seconds;
     deliver(r, one.results[0], false);
-    // Yield, so a helper's finished chunk (or failure) is heard between replications.
+    // Yield, so a helper's finished chunk is heard between replications.
     await new Promise((resolve) => setImmediate(resolve));
+    if (nextMerge >= to) return;
+    if (nextFree < to) r = nextFree++;
+    else {
+      backup = Math.max(backup, nextMerge);
+      while (finished.has(backup)) backup++;
+      r = backup++;
+    }
   }
-  if (signal?.aborted) throw new DOMException("The run was interrupted", "AbortError");
-  if (failure !== null) throw failure;
 }
 
 /** Largest 95% half-width of a stream's mean lead time, as a share of the mean, over all models. */
