@@ -218,6 +218,7 @@ class Jackson extends Loop {
     this.push(standardExponential(this.bits()) * ARRIVAL_MEAN_B, -1);
     let events = 0;
     while (this.done < completions) {
+      // PERF: the pop inlined by hand, as in MM2 (a shared pop() method measured 35M -> 27M events/s).
       const times = this.times;
       const pays = this.pays;
       this.now = times[0];
