@@ -100,6 +100,17 @@ export class Calendar {
     return true;
   }
 
+  /** Put back the event pop() just returned, as if it had not been popped (a run that ends
+   * before it leaves it pending). Valid only straight after a pop() that returned true. */
+  unpop(): void {
+    this.hole = false;
+  }
+
+  /** Every pending event, in no particular order (for bookkeeping outside the event loop). */
+  forEach(visit: (time: number, kind: number, a: number) => void): void {
+    for (let i = this.hole ? 1 : 0; i < this.n; i++) visit(this.times[i], this.payloads[i] & 7, this.payloads[i] >> 3);
+  }
+
   /** Move the last event into the vacated root and sift it down. */
   private fillHole(): void {
     this.hole = false;

@@ -45,6 +45,15 @@ export class ItemTable {
     this.free[this.nFree++] = id;
   }
 
+  /** The ids in use now, in increasing order (a scan, for bookkeeping outside the event loop). */
+  liveIds(): number[] {
+    const free = new Uint8Array(this.next);
+    for (let i = 0; i < this.nFree; i++) free[this.free[i]] = 1;
+    const live: number[] = [];
+    for (let id = 0; id < this.next; id++) if (free[id] === 0) live.push(id);
+    return live;
+  }
+
   private grow(): void {
     const c = this.stream.length * 2;
     const g32 = (a: Int32Array) => {

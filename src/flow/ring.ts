@@ -22,6 +22,11 @@ export class Ring {
     return x;
   }
 
+  /** The i-th item from the head (0 <= i < length). */
+  at(i: number): number {
+    return this.buf[(this.head + i) & (this.buf.length - 1)];
+  }
+
   private grow(): void {
     const next = new Int32Array(this.buf.length * 2);
     for (let i = 0; i < this.length; i++) next[i] = this.buf[(this.head + i) & (this.buf.length - 1)];

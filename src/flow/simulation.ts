@@ -14,7 +14,7 @@ import {
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
 import { Ring } from "./ring.js";
-import { BUSY, BUSY_AT_WARMUP, BUSY_TIMES, COMPLETED, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING, WAITING_AT_WARMUP, WAITING_TIMES, WAIT_SUM, WIP, WIP_AT_WARMUP, WIP_TIMES, figures } from "./measure.js";
+import { BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING_CORRECTION, WAIT_SUM, WIP_CORRECTION, figures } from "./measure.js";
 import type { ReplicationResult, TraceRow } from "./results.js";
 
 // Event kinds, and their order at equal times (the calendar's rank), declared once:
@@ -85,13 +85,13 @@ export class Simulation {
   // The stage a stream's route starts at, when every item visits it first; else -1.
   private readonly firstStage: Int32Array;
 
-  private readonly st: Float64Array; // SF fields per stage: BUSY, WAITING, ...
+  private readonly st: Float64Array; // SF fields per stage: BUSY, SERVERS, ...
   private readonly queues: Ring[]; // stage * ranks + rank
   private readonly gates: Ring[];
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
 
-  private readonly sr: Float64Array; // RF fields per stream: WIP, WIP_TIMES, ...
+  private readonly sr: Float64Array; // RF fields per stream: COMPLETED, LEAD_SUM, ...
   private readonly leadTimes: QuantileSketch[];
   private readonly leadBatch: Float64Array; // LEAD_BATCH per stream
   private readonly leadN: Int32Array; // lead times waiting in each stream's batch
@@ -148,7 +148,12 @@ export class Simulation {
     let events = 0;
     for (;;) {
       events++;
-      if (!cal.pop() || cal.time > end) {
+      if (!cal.pop()) {
+        this.now = end;
+        return this.result(events);
+      }
+      if (cal.time > end) {
+        cal.unpop(); // still pending at the end: a service running past it is counted to the end only
         this.now = end;
         return this.result(events);
       }
@@ -199,10 +204,6 @@ export class Simulation {
       for (let b = 0; b < n; b++) if ((route.nextInt32() >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
     }
     it.needs[id] = needs;
-    const sr = this.sr;
-    const o = stream * RF;
-    sr[o + WIP]++;
-    sr[o + WIP_TIMES] += t;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
     if (this.tracing) {
       this.serial[id] = this.arrivals++;
@@ -255,11 +256,8 @@ export class Simulation {
     const o = s * SF;
     if (st[o + BUSY] < st[o + SERVERS]) {
       st[o + BUSY]++;
-      st[o + BUSY_TIMES] += t;
       this.beginService(id, s);
     } else {
-      st[o + WAITING]++;
-      st[o + WAITING_TIMES] += t;
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
   }
@@ -267,7 +265,6 @@ export class Simulation {
   private enterGate(id: number, s: number): void {
     const m = this.m;
     const g = this.gates[s];
-    this.changeWaiting(s, 1);
     g.push(id);
     if (m.gateKind[s] === GATE_SIZE) {
       if (g.length >= m.gateSize[s]) this.openGate(s, m.gateSize[s]);
@@ -289,9 +286,7 @@ export class Simulation {
     while (n-- > 0) {
       const id = g.shift();
       if (st[o + BUSY] < st[o + SERVERS]) {
-        this.changeWaiting(s, -1);
         st[o + BUSY]++;
-        st[o + BUSY_TIMES] += this.now;
         this.beginService(id, s);
       } else {
         this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
@@ -300,20 +295,22 @@ export class Simulation {
   }
 
   /**
-   * Start serving an item a server has just been counted busy for (the stage's areas are already
-   * up to now): its wait, its process time, its completion event.
+   * Start serving an item a server has just been counted busy for: its wait, its process time,
+   * its completion event.
    */
   private beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
-    if (this.measuring) {
-      const st = this.st;
-      st[s * SF + WAIT_SUM] += t - it.entered[id];
-      st[s * SF + VISITS]++;
-    }
     const rng = this.serviceRng[s];
     const mean = this.serviceMean[s];
     const d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    if (this.measuring) {
+      const o = s * SF;
+      const st = this.st;
+      st[o + WAIT_SUM] += t - it.entered[id];
+      st[o + VISITS]++;
+      st[o + BUSY_AREA] += d;
+    }
     it.touch[id] += d;
     if (this.tracing) this.trace(id, s, "start");
     const cal = this.cal;
@@ -324,10 +321,7 @@ export class Simulation {
   private complete(id: number): void {
     const m = this.m;
     const it = this.items;
-    const t = this.now;
     const s = it.stage[id];
-    const st = this.st;
-    const o = s * SF;
     if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
     const ranks = m.ranks;
@@ -335,16 +329,11 @@ export class Simulation {
     for (; r < ranks; r++) {
       const q = this.queues[s * ranks + r];
       if (q.length > 0) {
-        st[o + WAITING]--;
-        st[o + WAITING_TIMES] -= t;
         this.beginService(q.shift(), s);
         break;
       }
     }
-    if (r === ranks) {
-      st[o + BUSY]--;
-      st[o + BUSY_TIMES] -= t;
-    }
+    if (r === ranks) this.st[s * SF + BUSY]--;
     const p = m.reworkProbability[s];
     if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
       it.pos[id] = this.reworkTarget(id);
@@ -422,32 +411,49 @@ export class Simulation {
       this.leadBatch[stream * LEAD_BATCH + k] = lead;
       if (k + 1 === LEAD_BATCH) this.flushLeadTimes(stream);
     }
-    sr[o + WIP]--;
-    sr[o + WIP_TIMES] -= t;
     this.inSystem--;
     it.release(id);
   }
 
-  private changeWaiting(s: number, delta: number): void {
-    const o = s * SF;
-    this.st[o + WAITING] += delta;
-    this.st[o + WAITING_TIMES] += delta * this.now;
+  /** From warm-up end on, the areas count from zero: take off what came before (see measure.ts). */
+  private startMeasuring(): void {
+    this.correctAreas(-1);
+    this.measuring = true;
   }
 
-  /** From warm-up end on, the time-weighted totals count from zero (see measure.ts). */
-  private startMeasuring(): void {
+  /**
+   * The ends of the measured window in the areas (see measure.ts): the time before `now` of the
+   * items in the system and of the items waiting, and the time after `now` of the services
+   * running; taken off at the warm-up end (sign -1) and added at the end (+1). A scan, outside
+   * the event loop.
+   */
+  private correctAreas(sign: number): void {
+    const m = this.m;
+    const it = this.items;
+    const t = this.now;
     const st = this.st;
-    for (let o = 0; o < st.length; o += SF) {
-      st[o + BUSY_AT_WARMUP] = st[o + BUSY];
-      st[o + WAITING_AT_WARMUP] = st[o + WAITING];
-      st[o + BUSY_TIMES] = st[o + WAITING_TIMES] = 0;
-    }
     const sr = this.sr;
-    for (let o = 0; o < sr.length; o += RF) {
-      sr[o + WIP_AT_WARMUP] = sr[o + WIP];
-      sr[o + WIP_TIMES] = 0;
+    for (const id of it.liveIds()) {
+      if (it.parent[id] < 0) sr[it.stream[id] * RF + WIP_CORRECTION] += sign * (t - it.arrived[id]);
     }
-    this.measuring = true;
+    const waiting = (ring: Ring, s: number) => {
+      for (let i = 0; i < ring.length; i++) st[s * SF + WAITING_CORRECTION] += sign * (t - it.entered[ring.at(i)]);
+    };
+    for (let s = 0; s < m.stageIds.length; s++) {
+      waiting(this.gates[s], s);
+      for (let r = 0; r < m.ranks; r++) waiting(this.queues[s * m.ranks + r], s);
+    }
+    this.cal.forEach((time, kind, id) => {
+      if (kind === COMPLETE) st[it.stage[id] * SF + BUSY_AREA] -= sign * (time - t);
+    });
+  }
+
+  /** Items at a stage's gate and in its queues now. */
+  private waitingAt(s: number): number {
+    const ranks = this.m.ranks;
+    let n = this.gates[s].length;
+    for (let r = 0; r < ranks; r++) n += this.queues[s * ranks + r].length;
+    return n;
   }
 
   private flushLeadTimes(stream: number): void {
@@ -457,9 +463,8 @@ export class Simulation {
 
   private declareUnstable(): void {
     let worst = 0;
-    const st = this.st;
-    for (let s = 1; s < this.m.stageIds.length; s++) if (st[s * SF + WAITING] > st[worst * SF + WAITING]) worst = s;
-    this.unstable = { stage: this.m.stageIds[worst], time: this.now, wip: this.inSystem, waiting: st[worst * SF + WAITING] };
+    for (let s = 1; s < this.m.stageIds.length; s++) if (this.waitingAt(s) > this.waitingAt(worst)) worst = s;
+    this.unstable = { stage: this.m.stageIds[worst], time: this.now, wip: this.inSystem, waiting: this.waitingAt(worst) };
   }
 
   private trace(item: number, s: number, what: TraceRow["what"]): void {
@@ -475,6 +480,7 @@ export class Simulation {
 
   private result(events: number): ReplicationResult {
     for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
+    if (this.measuring) this.correctAreas(1);
     const measured = figures(this.m, this.st, this.sr, this.leadTimes, this.now);
     return { events, ...measured, inFlight: this.inSystem, unstable: this.unstable, trace: this.traceRows };
   }

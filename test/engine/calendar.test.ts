@@ -55,4 +55,28 @@ describe("event calendar", () => {
     expect(() => cal.schedule(4, 0, 0, 0)).toThrow(/before the clock/);
     expect(() => cal.schedule(NaN, 0, 0, 0)).toThrow(/before the clock/);
   });
+
+  it("lists every pending event, and unpop() puts back the one just popped", () => {
+    const cal = new Calendar(2);
+    for (let i = 0; i < 7; i++) cal.schedule(7 - i, 0, i % 4, i);
+    const pending = () => {
+      const out: [number, number, number][] = [];
+      cal.forEach((t, kind, a) => out.push([t, kind, a]));
+      return out.sort((x, y) => x[0] - y[0]);
+    };
+    expect(cal.pop()).toBe(true); // time 1 leaves; its slot is the vacated root until the next add
+    expect(pending().map((e) => e[0])).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(cal.pop()).toBe(true);
+    expect([cal.time, cal.kind, cal.a]).toEqual([2, 1, 5]);
+    cal.unpop();
+    expect(pending()).toEqual([
+      [2, 1, 5],
+      [3, 0, 4],
+      [4, 3, 3],
+      [5, 2, 2],
+      [6, 1, 1],
+      [7, 0, 0],
+    ]);
+    expect(drain(cal).map((e) => e[0])).toEqual([2, 3, 4, 5, 6, 7]);
+  });
 });
