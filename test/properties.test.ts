@@ -1,50 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { STREAM_FIGURES, compile, runReplication, simulateModels, validateModel } from "../src/index.js";
+import { modelArb } from "./fixtures/random-models.js";
 
 /**
  * Properties over random valid models (fast-check): the engine never crashes, the clock never
  * goes back, no wait is negative, no stage ever has more items in service than servers, items are
  * conserved, and the same seed gives the same numbers whatever the number of workers.
  */
-
-const distArb = fc.oneof(
-  fc.record({ dist: fc.constant("exponential"), mean: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
-  fc.double({ min: 0, max: 1, noNaN: true }),
-  fc.record({ dist: fc.constant("uniform"), min: fc.constant(0.1), max: fc.double({ min: 0.2, max: 1, noNaN: true }) }),
-  fc.record({ dist: fc.constant("lognormal"), mean: fc.double({ min: 0.05, max: 1, noNaN: true }), cv: fc.double({ min: 0.1, max: 2, noNaN: true }) }),
-);
-
-const stageArb = fc.record(
-  {
-    servers: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant("unlimited")),
-    processTime: distArb,
-    policy: fc.constantFrom("fifo", "priority"),
-    batch: fc.oneof(fc.record({ every: fc.double({ min: 0.5, max: 5, noNaN: true }) }), fc.record({ size: fc.integer({ min: 1, max: 4 }), timeout: fc.constant(2) })),
-    rework: fc.record({ probability: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
-  },
-  { requiredKeys: ["servers", "processTime"] },
-);
-
-const modelArb = fc.integer({ min: 1, max: 4 }).chain((nStages) => {
-  const ids = Array.from({ length: nStages }, (_, i) => `s${i}`);
-  const step = fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...ids) },
-    { weight: 1, arbitrary: fc.record({ stage: fc.constantFrom(...ids), probability: fc.double({ min: 0, max: 1, noNaN: true }) }) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([a, b]) => ({ parallel: [[a], [b]] })) },
-  );
-  const stream = fc.record({
-    arrivals: fc.record({ rate: fc.double({ min: 0.05, max: 1.5, noNaN: true }) }),
-    priority: fc.integer({ min: 0, max: 2 }),
-    route: fc.array(step, { minLength: 1, maxLength: 4 }),
-  });
-  return fc.record({
-    warmup: fc.constant(5),
-    horizon: fc.constant(60),
-    stages: fc.tuple(...ids.map(() => stageArb)).map((ss) => Object.fromEntries(ss.map((s, i) => [ids[i], s]))),
-    streams: fc.array(stream, { minLength: 1, maxLength: 3 }).map((ss) => Object.fromEntries(ss.map((s, i) => [`w${i}`, s]))),
-  });
-});
 
 describe("properties of random valid models", () => {
   it("never crash, keep time moving forward, never wait negatively and never exceed capacity", () => {

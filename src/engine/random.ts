@@ -1,4 +1,5 @@
 import seedrandom from "seedrandom";
+import { standardExponential } from "./exponential.js";
 
 /** Named in every output so a reader knows how the numbers were drawn. */
 export const GENERATOR = "sfc32, seeded per substream by seedrandom ARC4 from (seed, replication, source)";
@@ -14,6 +15,8 @@ export const GENERATOR = "sfc32, seeded per substream by seedrandom ARC4 from (s
  * that is what keeps paired scenario comparisons sharp.
  */
 export class RandomStream {
+  /** The standard exponential that drawExponential() drew last. */
+  exponential = -0;
   private s0: number;
   private s1: number;
   private s2: number;
@@ -61,6 +64,16 @@ export class RandomStream {
     this.s1 = (c + (c << 3)) | 0;
     this.s2 = (((c << 21) | (c >>> 11)) + t) | 0;
     return t;
+  }
+
+  /**
+   * Draws a standard exponential from the next output (see exponential.ts) into `exponential`.
+   * PERF: for event loops too large for V8 to inline every draw (flow/specialize.ts writes one
+   * per stage): a double returned from a call V8 does not inline is a new HeapNumber, a double
+   * field is written in place.
+   */
+  drawExponential(): void {
+    this.exponential = standardExponential(this.nextInt32());
   }
 
   /** The state, so a stream can be saved and resumed exactly with `new RandomStream(...state)`. */

@@ -26,27 +26,30 @@ import type { ReplicationResult, TraceRow } from "./results.js";
 // The end of the run is last of all at its time, so it needs no calendar entry: it happens when
 // the next event is later (PERF: one event fewer in the heap, M/M/2 keeps 3 not 4: +2%). It still
 // counts as an event.
-const COMPLETE = 0;
-const ARRIVE = 1;
+export const COMPLETE = 0;
+export const ARRIVE = 1;
 const GATE_OPEN = 2;
 const GATE_TIMEOUT = 3;
 const WARMUP = 4;
-const R_COMPLETE = 0;
-const R_ARRIVE = 1;
+export const R_COMPLETE = 0;
+export const R_ARRIVE = 1;
 const R_GATE = 2;
 const R_CONTROL = 3;
 
 /** 2^-32: `(rng.nextInt32() >>> 0) * TWO_TO_MINUS_32` is exactly `rng.next()`. */
-const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
+export const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
 
 /** Lead times wait here, per stream, before they reach the stream's sketch. */
-const LEAD_BATCH = 512;
+export const LEAD_BATCH = 512;
 
 export interface SimulationOptions {
   /** Stop the replication when this many items are in the system (an unstable organization). */
   maxWip?: number;
   /** Record every step of every item (small models and tests only). */
   trace?: boolean;
+  /** Run the general event loop, not the one written out for the model (flow/specialize.ts);
+   * the figures are the same. For tests and for comparing the two. */
+  general?: boolean;
 }
 
 export const DEFAULT_MAX_WIP = 200_000;
@@ -63,11 +66,11 @@ export const DEFAULT_MAX_WIP = 200_000;
  * during a replication 16 -> 0 once V8 has optimized the handlers).
  */
 export class Simulation {
-  private readonly m: CompiledModel;
-  private readonly cal = new Calendar(1024);
-  private readonly items = new ItemTable(1024);
-  private now = -0; // a double from the start: see Calendar.time
-  private readonly maxWip: number;
+  protected readonly m: CompiledModel;
+  protected readonly cal = new Calendar(1024);
+  protected readonly items = new ItemTable(1024);
+  protected now = -0; // a double from the start: see Calendar.time
+  protected readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
   private readonly tracing: boolean;
   // When tracing: each item's number in order of arrival, by slot (slots are reused, numbers not).
@@ -75,29 +78,29 @@ export class Simulation {
   private arrivals = 0;
 
   // Random substreams, one per source, keyed by id (see RandomStream).
-  private readonly arrivalRng: RandomStream[];
-  private readonly routeRng: RandomStream[];
-  private readonly serviceRng: RandomStream[];
-  private readonly reworkRng: RandomStream[];
+  protected readonly arrivalRng: RandomStream[];
+  protected readonly routeRng: RandomStream[];
+  protected readonly serviceRng: RandomStream[];
+  protected readonly reworkRng: RandomStream[];
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
   // The stage a stream's route starts at, when every item visits it first; else -1.
   private readonly firstStage: Int32Array;
 
-  private readonly st: Float64Array; // SF fields per stage: BUSY, SERVERS, ...
-  private readonly queues: Ring[]; // stage * ranks + rank
+  protected readonly st: Float64Array; // SF fields per stage: BUSY, SERVERS, ...
+  protected readonly queues: Ring[]; // stage * ranks + rank
   private readonly gates: Ring[];
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
 
-  private readonly sr: Float64Array; // RF fields per stream: COMPLETED, LEAD_SUM, ...
+  protected readonly sr: Float64Array; // RF fields per stream: COMPLETED, LEAD_SUM, ...
   private readonly leadTimes: QuantileSketch[];
-  private readonly leadBatch: Float64Array; // LEAD_BATCH per stream
-  private readonly leadN: Int32Array; // lead times waiting in each stream's batch
-  private measuring = false;
-  private inSystem = 0;
-  private unstable: ReplicationResult["unstable"] = null;
+  protected readonly leadBatch: Float64Array; // LEAD_BATCH per stream
+  protected readonly leadN: Int32Array; // lead times waiting in each stream's batch
+  protected measuring = false;
+  protected inSystem = 0;
+  protected unstable: ReplicationResult["unstable"] = null;
 
   constructor(m: CompiledModel, seed: number, replication: number, options: SimulationOptions = {}) {
     this.m = m;
@@ -132,7 +135,8 @@ export class Simulation {
     this.leadN = new Int32Array(nStreams);
   }
 
-  run(): ReplicationResult {
+  /** The first events: each stream's first arrival, the gates' first openings, the warm-up end. */
+  protected begin(): void {
     const m = this.m;
     const cal = this.cal;
     for (let i = 0; i < m.streamIds.length; i++) {
@@ -143,8 +147,12 @@ export class Simulation {
     }
     if (m.warmup > 0) cal.schedule(m.warmup, R_CONTROL, WARMUP, 0);
     else this.measuring = true;
+  }
 
-    const end = m.end;
+  run(): ReplicationResult {
+    this.begin();
+    const cal = this.cal;
+    const end = this.m.end;
     let events = 0;
     for (;;) {
       events++;
@@ -167,7 +175,7 @@ export class Simulation {
   }
 
   /** The rare events: gate openings and timeouts, warm-up end. */
-  private control(kind: number, a: number): void {
+  protected control(kind: number, a: number): void {
     const m = this.m;
     if (kind === GATE_OPEN) {
       this.openGate(a, m.gateMax[a]);
@@ -216,7 +224,7 @@ export class Simulation {
   }
 
   /** Move an item to its route's step at its current position (or out, at the route's end). */
-  private advance(id: number): void {
+  protected advance(id: number): void {
     const m = this.m;
     const it = this.items;
     for (;;) {
@@ -262,7 +270,7 @@ export class Simulation {
     }
   }
 
-  private enterGate(id: number, s: number): void {
+  protected enterGate(id: number, s: number): void {
     const m = this.m;
     const g = this.gates[s];
     g.push(id);
@@ -345,7 +353,7 @@ export class Simulation {
   }
 
   /** Where rework returns to: the step named by `rework.to`, else the previous step this item took. */
-  private reworkTarget(id: number): number {
+  protected reworkTarget(id: number): number {
     const m = this.m;
     const it = this.items;
     const route = it.route[id];
@@ -382,7 +390,7 @@ export class Simulation {
     }
   }
 
-  private finish(id: number): void {
+  protected finish(id: number): void {
     const it = this.items;
     const parent = it.parent[id];
     if (parent >= 0) {
@@ -456,12 +464,12 @@ export class Simulation {
     return n;
   }
 
-  private flushLeadTimes(stream: number): void {
+  protected flushLeadTimes(stream: number): void {
     this.leadTimes[stream].addMany(this.leadBatch, stream * LEAD_BATCH, this.leadN[stream]);
     this.leadN[stream] = 0;
   }
 
-  private declareUnstable(): void {
+  protected declareUnstable(): void {
     let worst = 0;
     for (let s = 1; s < this.m.stageIds.length; s++) if (this.waitingAt(s) > this.waitingAt(worst)) worst = s;
     this.unstable = { stage: this.m.stageIds[worst], time: this.now, wip: this.inSystem, waiting: this.waitingAt(worst) };
@@ -478,7 +486,7 @@ export class Simulation {
     });
   }
 
-  private result(events: number): ReplicationResult {
+  protected result(events: number): ReplicationResult {
     for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
     if (this.measuring) this.correctAreas(1);
     const measured = figures(this.m, this.st, this.sr, this.leadTimes, this.now);
@@ -486,7 +494,3 @@ export class Simulation {
   }
 }
 
-/** One replication: the unit of work a worker thread runs. */
-export function runReplication(m: CompiledModel, seed: number, replication: number, options?: SimulationOptions): ReplicationResult {
-  return new Simulation(m, seed, replication, options).run();
-}

@@ -1,7 +1,7 @@
 import { isMainThread } from "node:worker_threads";
 import { type CompiledModel, compile } from "../model/compile.js";
 import type { Model } from "../model/types.js";
-import { runReplication } from "../flow/simulation.js";
+import { runReplication } from "../flow/replication.js";
 import type { ReplicationTask, TaskResult } from "./protocol.js";
 
 // The main thread runs replications one task at a time on the same model objects: compile each

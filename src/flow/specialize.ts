@@ -1,0 +1,321 @@
+import { DIST, type Distribution, sample } from "../engine/distributions.js";
+import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
+import { BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
+import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
+
+/**
+ * The event loop written out for one model: a subclass of Simulation whose run() is generated
+ * JavaScript, with the model's numbers in it as constants and the steps it does not use left out.
+ *
+ * Why: the general loop reads every stage's parameters from arrays and tests for every kind of
+ * step on every event (is there a gate, a priority queue, rework, an optional step, a parallel
+ * branch, a warm-up), and V8 cannot inline its handlers into one loop. Each of those costs little;
+ * together they were half the engine's time on M/M/2 (bench/COSTS.md). Here each stage and each
+ * stream gets its own case with its constants folded in: the process-time mean, the servers, its
+ * queue, its rework probability. PERF: bench/peers child.mjs, medians of 5 paired fresh processes
+ * against the general loop: M/M/2 +32% cold, +40% warm; Jackson +25% cold, +33% warm.
+ *
+ * What it is not: a second implementation of the flow rules. Only the common path of each event
+ * is written here (an arrival, a service start, a completion, the next plain step, an item
+ * leaving), statement for statement as in simulation.ts; everything else (gates, parallel
+ * branches and their join, optional steps, rework targets, warm-up and gate events, running out
+ * of capacity, the end of the run) calls the general methods it inherits. Same draws in the same
+ * order, same calendar entries in the same order: every figure is identical to the last digit,
+ * which test/flow/specialize.test.ts checks against the general loop on every model in the
+ * repository and on random models.
+ *
+ * Only numbers from the compiled model reach the generated source, through `num()`, which
+ * refuses anything else; ids and names never do.
+ */
+
+type SimulationClass = typeof Simulation;
+
+/** Generated source longer than this falls back to the general loop: V8 does not optimize a
+ * function whose bytecode exceeds 60 KB, and an unoptimized loop would be far slower. */
+const MAX_SOURCE = 100_000;
+
+const cache = new WeakMap<CompiledModel, SimulationClass | null>();
+
+/** The specialized simulation class for a model, built once per model and thread; null when the
+ * general loop must run it (the model is too large, or this process forbids generated code). */
+export function specializedSimulation(m: CompiledModel): SimulationClass | null {
+  let made = cache.get(m);
+  if (made === undefined) {
+    made = build(m);
+    cache.set(m, made);
+  }
+  return made;
+}
+
+function build(m: CompiledModel): SimulationClass | null {
+  const body = classSource(m);
+  if (body.length > MAX_SOURCE) return null;
+  try {
+    const make = new Function("Simulation", "sample", "m", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
+    return make(Simulation, sample, m) as SimulationClass;
+  } catch (e) {
+    // node --disallow-code-generation-from-strings: the general loop gives the same figures.
+    if (e instanceof EvalError) return null;
+    throw e;
+  }
+}
+
+/** A number as JavaScript source that reads back as exactly the same double. */
+function num(x: number): string {
+  if (typeof x !== "number") throw new TypeError(`specialize: not a number: ${String(x)}`);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (Object.is(x, -0)) return "-0";
+  return x < 0 ? `(${String(x)})` : String(x);
+}
+
+/** The methods of the specialized class for model m (exported for the tests, and for reading
+ * what runs): run(), and start<k>(id) for each stage k. */
+export function classSource(m: CompiledModel): string {
+  const starts = m.stageIds.map((_, k) => `start${k}(id) {\n${startSource(m, k)}\n}`);
+  return [`run() {\n${runSource(m)}\n}`, ...starts].join("\n");
+}
+
+/**
+ * beginService(id, k) for stage k: the wait and the process time, then the completion event.
+ * PERF: a method, not written into run() at each of its two places: V8 optimizes it on its
+ * own, with the draw and the calendar inlined, where run() has no inlining budget left for them
+ * (bench/peers child.mjs, paired
+ * against the same base: M/M/2 +6% cold and warm, Jackson no change).
+ */
+function startSource(m: CompiledModel, k: number): string {
+  const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
+  return `const t = this.now;
+const it = this.items;
+const d = ${draw(m.service[k], `this.serviceRng[${k}]`, `m.service[${k}]`)};
+${ifMeasuring}{
+  const st = this.st;
+  st[${k * SF + WAIT_SUM}] += t - it.entered[id];
+  st[${k * SF + VISITS}]++;
+  st[${k * SF + BUSY_AREA}] += d;
+}
+it.touch[id] += d;
+const cal = this.cal;
+cal.at = t + d;
+cal.add(${R_COMPLETE}, ${COMPLETE}, id);`;
+}
+
+/** A draw from \`d\` with stream \`rng\`: the same number the general loop draws. */
+function draw(d: Distribution, rng: string, dist: string): string {
+  return d.kind === DIST.exponential ? `(${rng}.drawExponential(), ${num(d.p1)} * ${rng}.exponential)` : `sample(${dist}, ${rng})`;
+}
+
+function runSource(m: CompiledModel): string {
+  const nStages = m.stageIds.length;
+  const nStreams = m.streamIds.length;
+  const ranks = m.ranks;
+  const anyParallel = m.stepKind.some((k) => k === STEP_PARALLEL);
+  const anyOptional = m.stepKind.some((k) => k === STEP_OPTIONAL);
+  // With no warm-up the general loop measures from the start and never tests the flag again.
+  const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
+
+
+  /** beginService(id, k) at stage k: a method per stage (see startSource). */
+  const beginService = (id: string, k: number) => `this.start${k}(${id});`;
+
+  // An item leaving at the end of its route, as finish() does for an item (not a branch).
+  const measured = `${ifMeasuring}{
+            const lead = t - it.arrived[id];
+            const o = stream * ${RF};
+            sr[o + ${COMPLETED}]++;
+            sr[o + ${LEAD_SUM}] += lead;
+            sr[o + ${TOUCH_SUM}] += it.touch[id];
+            const k = leadN[stream]++;
+            leadBatch[stream * ${LEAD_BATCH} + k] = lead;
+            if (k + 1 === ${LEAD_BATCH}) this.flushLeadTimes(stream);
+          }`;
+  const leave = `{
+          const stream = it.stream[id];
+          ${measured}
+          this.inSystem--;
+          it.release(id);
+        }`;
+  const next = anyOptional || anyParallel ? `{
+          const step = routeStart[route] + pos;
+          if (stepKind[step] === ${STEP_STAGE}) s = stepStage[step];
+          else this.advance(id);
+        }` : `s = stepStage[routeStart[route] + pos];`;
+
+
+  // Where an item goes after stage k, when k is on one step of one route only: every item there
+  // is at that position, so its next step is known here. Else (and after rework) it is looked up
+  // (\`walk\`, below the switch): a plain stage is entered below, the end of a route leaves, anything
+  // else goes through the general route walk.
+  const mainRoutes = new Set(m.mainRoute);
+  const nextAfter = (k: number): string | null => {
+    const steps: number[] = [];
+    m.stepStage.forEach((stage, j) => {
+      if (stage === k && m.stepKind[j] !== STEP_PARALLEL) steps.push(j);
+    });
+    if (steps.length !== 1) return null;
+    const j = steps[0];
+    let r = 0;
+    while (!(m.routeStart[r] <= j && j < m.routeStart[r] + m.routeLength[r])) r++;
+    const pos = j - m.routeStart[r] + 1;
+    const set = `it.pos[id] = ${pos};`;
+    if (pos >= m.routeLength[r]) return mainRoutes.has(r) ? `${set}\n        ${leave}` : `${set}\n        this.finish(id);`;
+    const step = m.routeStart[r] + pos;
+    return m.stepKind[step] === STEP_STAGE ? `${set}\n        s = ${m.stepStage[step]};` : `${set}\n        this.advance(id);`;
+  };
+
+  // A completion at stage k: the freed server takes the next waiting item (highest rank first),
+  // else goes idle; then the item's rework draw and its next position.
+  const completions: string[] = [];
+  for (let k = 0; k < nStages; k++) {
+    const queued = m.priorityPolicy[k] ? Array.from({ length: ranks }, (_, r) => r) : [0];
+    let free = `st[${k * SF + BUSY}]--;`;
+    for (let i = queued.length - 1; i >= 0; i--) {
+      const q = `queue${k * ranks + queued[i]}`;
+      free = `if (${q}.length > 0) {
+          const next = ${q}.shift();
+          ${beginService("next", k)}
+        } else ${free}`;
+    }
+    const p = m.reworkProbability[k];
+    const next = nextAfter(k) ?? "it.pos[id]++;\n        walk = true;";
+    const reworked = `if ((rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(p)}) {
+          it.pos[id] = this.reworkTarget(id);
+          walk = true;
+        } else {
+          ${next}
+        }`;
+    completions.push(`case ${k}: {
+        ${free}
+        ${p > 0 ? reworked : next}
+        break;
+      }`);
+  }
+
+  // An arrival of stream i: the next arrival, a new item with its optional steps drawn, and its
+  // first step.
+  const arrivals: string[] = [];
+  for (let i = 0; i < nStreams; i++) {
+    const n = m.optionalCount[i];
+    let needs = "it.needs[id] = 0;";
+    if (n > 0) {
+      const bits: string[] = [];
+      for (let b = 0; b < n; b++) {
+        bits.push(`if ((route${i}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[m.optionalStart[i] + b])}) needs |= ${1 << b};`);
+      }
+      needs = `let needs = 0;\n        ${bits.join("\n        ")}\n        it.needs[id] = needs;`;
+    }
+    const route = m.mainRoute[i];
+    const step = m.routeStart[route];
+    const first = m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? `s = ${m.stepStage[step]};` : "this.advance(id);";
+    arrivals.push(`case ${i}: {
+        cal.at = t + ${draw(m.interarrival[i], `arrivals${i}`, `m.interarrival[${i}]`)};
+        cal.add(${R_ARRIVE}, ${ARRIVE}, ${i});
+        id = it.alloc();
+        it.stream[id] = ${i};
+        it.route[id] = ${route};
+        it.pos[id] = 0;
+        it.parent[id] = -1;
+        it.arrived[id] = t;
+        it.touch[id] = 0;
+        ${needs}
+        if (++this.inSystem > maxWip) {
+          this.declareUnstable();
+          stop = true;
+        }
+        ${first}
+        break;
+      }`);
+  }
+
+  // Entering stage k: through its gate, else to a free server, else to its queue.
+  const entries: string[] = [];
+  for (let k = 0; k < nStages; k++) {
+    let enter: string;
+    if (m.gateKind[k] !== GATE_NONE) enter = `this.enterGate(id, ${k});`;
+    else {
+      const queue = m.priorityPolicy[k] ? `this.queues[${k * ranks} + priorityRank[it.stream[id]]]` : `queue${k * ranks}`;
+      enter = `if (st[${k * SF + BUSY}] < ${num(m.servers[k])}) {
+          st[${k * SF + BUSY}]++;
+          ${beginService("id", k)}
+        } else ${queue}.push(id);`;
+    }
+    entries.push(`case ${k}: {
+        ${enter}
+        break;
+      }`);
+  }
+
+  const locals: string[] = [];
+  for (let i = 0; i < nStreams; i++) {
+    locals.push(`const arrivals${i} = this.arrivalRng[${i}];`);
+    if (m.optionalCount[i] > 0) locals.push(`const route${i} = this.routeRng[${i}];`);
+  }
+  for (let k = 0; k < nStages; k++) {
+    if (m.reworkProbability[k] > 0) locals.push(`const rework${k} = this.reworkRng[${k}];`);
+    const used = m.priorityPolicy[k] ? ranks : 1;
+    for (let r = 0; r < used; r++) locals.push(`const queue${k * ranks + r} = this.queues[${k * ranks + r}];`);
+  }
+
+  return `this.begin();
+const cal = this.cal;
+const it = this.items;
+const st = this.st;
+const sr = this.sr;
+const leadBatch = this.leadBatch;
+const leadN = this.leadN;
+const routeStart = m.routeStart;
+const routeLength = m.routeLength;
+const stepKind = m.stepKind;
+const stepStage = m.stepStage;
+const priorityRank = m.priorityRank;
+${locals.join("\n")}
+const maxWip = this.maxWip;
+const end = ${num(m.end)};
+let events = 0;
+for (;;) {
+  events++;
+  if (!cal.pop()) {
+    this.now = end;
+    return this.result(events);
+  }
+  const t = cal.time;
+  if (t > end) {
+    cal.unpop();
+    this.now = end;
+    return this.result(events);
+  }
+  this.now = t;
+  const kind = cal.kind;
+  let id = cal.a;
+  let s = -1; // the stage item id enters next, if a plain one
+  let stop = false; // out of capacity (only an arrival can be)
+  if (kind === ${COMPLETE}) {
+    let walk = false;
+    switch (it.stage[id]) {
+      ${completions.join("\n      ")}
+    }
+    if (walk) {
+      const route = it.route[id];
+      const pos = it.pos[id];
+      if (pos < routeLength[route]) ${next}
+      else ${anyParallel ? `if (it.parent[id] >= 0) this.finish(id);\n      else ` : ""}${leave}
+    }
+  } else if (kind === ${ARRIVE}) {
+    switch (id) {
+      ${arrivals.join("\n      ")}
+    }
+  } else {
+    this.control(kind, id);
+    continue;
+  }
+  if (s >= 0) {
+    it.stage[id] = s;
+    it.entered[id] = t;
+    switch (s) {
+      ${entries.join("\n      ")}
+    }
+  }
+  if (stop) return this.result(events);
+}`;
+}

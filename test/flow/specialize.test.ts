@@ -1,0 +1,150 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { classSource, specializedSimulation } from "../../src/flow/specialize.js";
+import { type CompiledModel, type ReplicationResult, compile, loadModel, runReplication, validateModel } from "../../src/index.js";
+import { modelArb } from "../fixtures/random-models.js";
+
+// The event loop written out for a model (src/flow/specialize.ts) must give exactly what the
+// general loop gives: same events, same figures to the last bit, same stop when a model runs out
+// of capacity. Checked on every model file in the repository, on models built to have exact
+// ties, and on random models with every kind of step.
+
+/** Both loops on one replication; the specialized one must really be the specialized one. */
+function both(m: CompiledModel, seed: number, replication: number, maxWip?: number) {
+  expect(specializedSimulation(m), "a specialized loop exists").not.toBeNull();
+  const general = runReplication(m, seed, replication, { general: true, maxWip });
+  const special = runReplication(m, seed, replication, { maxWip });
+  return { general, special };
+}
+
+/** Bit-for-bit equality (NaN equals NaN, -0 differs from 0), with the first difference named. */
+function expectSame(a: ReplicationResult, b: ReplicationResult, what: string) {
+  expect(b.events, `${what}: events`).toBe(a.events);
+  expect(b.inFlight, `${what}: in flight`).toBe(a.inFlight);
+  expect(b.unstable, `${what}: unstable`).toEqual(a.unstable);
+  for (const key of ["streams", "stages"] as const) {
+    expect(b[key].length).toBe(a[key].length);
+    a[key].forEach((x, i) => expect(Object.is(b[key][i], x), `${what}: ${key}[${i}] ${b[key][i]} vs ${x}`).toBe(true));
+  }
+}
+
+const files = [
+  "models/acme-saas.yaml",
+  ...readdirSync("scenarios").map((f) => `scenarios/${f}`),
+  "test/fixtures/small.yaml",
+  ...readdirSync("test/fixtures/scenarios").map((f) => `test/fixtures/scenarios/${f}`),
+];
+
+describe("the specialized event loop", () => {
+  it.each(files)("gives the general loop's figures exactly: %s", (file) => {
+    const m = compile(loadModel(file));
+    for (const [seed, replication] of [
+      [1, 0],
+      [2, 5],
+    ]) {
+      const { general, special } = both(m, seed, replication);
+      expectSame(general, special, `${file} seed ${seed} replication ${replication}`);
+    }
+  });
+
+  it("gives the same figures on the benchmark models, with and without a warm-up", () => {
+    for (const file of ["bench/models/mm2.yaml", "bench/models/jackson.yaml"]) {
+      for (const warmup of [0, 50]) {
+        const m = compile(loadModel(file, { set: ["horizon=2000", `warmup=${warmup}`] }));
+        const { general, special } = both(m, 7, 0);
+        expectSame(general, special, `${file} warm-up ${warmup}`);
+      }
+    }
+  });
+
+  it("breaks exact ties the same way (fixed times, gates opening as work arrives, rework)", () => {
+    const m = compile(
+      validateModel(
+        {
+          warmup: 3.5,
+          horizon: 200,
+          stages: {
+            dev: { servers: 2, processTime: 1, rework: { probability: 0.3 } },
+            review: { servers: 1, processTime: 1, batch: { every: 7 } },
+            qa: { servers: 1, processTime: 0.5, batch: { size: 3, timeout: 2 } },
+            deploy: { servers: 1, processTime: 0.25, policy: "priority" },
+          },
+          streams: {
+            feature: { arrivals: { interarrival: 1 }, priority: 1, route: ["dev", "review", "qa", "deploy"] },
+            fix: { arrivals: { interarrival: 2 }, priority: 2, route: ["dev", { stage: "qa", probability: 0.5 }, "deploy"] },
+            spike: { arrivals: { interarrival: 3.5 }, route: [{ parallel: [["dev"], ["review", "deploy"]] }, "qa"] },
+          },
+        },
+        "ties.yaml",
+      ),
+    );
+    for (const seed of [1, 2, 3]) {
+      const { general, special } = both(m, seed, 0);
+      expectSame(general, special, `ties seed ${seed}`);
+    }
+  });
+
+  it("stops at the same moment when work in progress hits the cap", () => {
+    const m = compile(
+      validateModel({ horizon: 1000, stages: { slow: { servers: 1, processTime: { dist: "exponential", mean: 2 } } }, streams: { a: { arrivals: { rate: 1 }, route: ["slow"] } } }, "unstable.yaml"),
+    );
+    const { general, special } = both(m, 1, 0, 50);
+    expect(general.unstable).not.toBeNull();
+    expectSame(general, special, "unstable");
+  });
+
+  it("gives the same figures on random models with every kind of step", () => {
+    fc.assert(
+      fc.property(modelArb, fc.integer({ min: 0, max: 1000 }), (raw, seed) => {
+        const m = compile(validateModel(raw, "random.yaml"));
+        const { general, special } = both(m, seed, 0, 5000);
+        expectSame(general, special, `seed ${seed}`);
+      }),
+      { numRuns: 200, seed: 20261126 },
+    );
+  });
+
+  it("puts only numbers from the model into the source, never its names", () => {
+    const m = compile(
+      validateModel(
+        {
+          horizon: 10,
+          stages: { stage_zq1: { servers: 3, processTime: { dist: "exponential", mean: 1 / 3 }, rework: { probability: 0.1 + 0.2 } } },
+          streams: { stream_zq2: { arrivals: { rate: 0.7 }, route: ["stage_zq1"] } },
+        },
+        "names.yaml",
+      ),
+    );
+    const source = classSource(m);
+    expect(source).not.toContain("zq");
+    expect(source).toContain(String(1 / 3)); // the shortest text that reads back as the same double
+    expect(source).toContain(String(0.1 + 0.2));
+  });
+
+  it("falls back to the general loop for a model too large to write out, with the same figures", () => {
+    const n = 400;
+    const stages = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { servers: 1, processTime: { dist: "exponential", mean: 0.001 } }]));
+    const m = compile(validateModel({ horizon: 20, stages, streams: { a: { arrivals: { rate: 1 }, route: Object.keys(stages) } } }, "large.yaml"));
+    expect(specializedSimulation(m)).toBeNull();
+    const general = runReplication(m, 1, 0, { general: true });
+    expectSame(general, runReplication(m, 1, 0), "large");
+  });
+
+  it("falls back to the general loop where the process forbids generated code", () => {
+    // The built library, in a process started with --disallow-code-generation-from-strings.
+    const script = `
+      const v = await import("./dist/index.js");
+      const { specializedSimulation } = await import("./dist/flow/specialize.js");
+      const m = v.compile(v.loadModel("models/acme-saas.yaml"));
+      const r = v.runReplication(m, 1, 0);
+      console.log(JSON.stringify({ none: specializedSimulation(m) === null, streams: Array.from(r.streams) }));`;
+    const out = spawnSync(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(out.stderr).toBe("");
+    const got = JSON.parse(out.stdout);
+    expect(got.none).toBe(true);
+    const m = compile(loadModel("models/acme-saas.yaml"));
+    expect(got.streams).toEqual(JSON.parse(JSON.stringify(Array.from(runReplication(m, 1, 0, { general: true }).streams))));
+  });
+});
