@@ -47,9 +47,13 @@ export interface SimulationOptions {
   maxWip?: number;
   /** Record every step of every item (small models and tests only). */
   trace?: boolean;
-  /** Run the general event loop, not the one written out for the model (flow/specialize.ts);
-   * the figures are the same. For tests and for comparing the two. */
-  general?: boolean;
+  /**
+   * Which event loop runs the replication; the figures are the same. "specialized": the loop
+   * written out for the model (flow/specialize.ts), faster per event but a new function for V8
+   * to optimize; "general": this class's. Default: specialized for a replication long enough to
+   * repay that (see flow/replication.ts). Tracing always runs the general loop.
+   */
+  loop?: "general" | "specialized";
 }
 
 export const DEFAULT_MAX_WIP = 200_000;

@@ -1,5 +1,6 @@
 import type { Model } from "../model/types.js";
 import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
+import { loopFor } from "../flow/replication.js";
 import type { ReplicationResult } from "../flow/results.js";
 import { tCritical95 } from "../stats/interval.js";
 import { estimatedEvents } from "../model/analysis.js";
@@ -60,7 +61,9 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
   };
-  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, fault: options.fault });
+  const perReplication = models.reduce((sum, m) => sum + estimatedEvents(m, 1), 0);
+  const loop = loopFor((perReplication * total) / Math.max(1, workers));
+  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, loop, fault: options.fault });
 
   // With N workers, the main thread is one of them and N - 1 pool threads help: on N cores
   // nothing waits idle. The helpers boot on their own cores while replications start here, and
@@ -68,7 +71,7 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   // cost their start and warm-up, on cores the main thread's own warm-up would use, so a pool is
   // started only for runs estimated at more than POOL_WORTH_SECONDS of work.
   const timing = { perReplication: Infinity, helped: false };
-  const estimate = models.reduce((sum, m) => sum + estimatedEvents(m, 1), 0) * SECONDS_PER_EVENT;
+  const estimate = perReplication * SECONDS_PER_EVENT;
   // Before any replication has been timed, the estimate; then what one took here.
   const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * (Number.isFinite(timing.perReplication) ? timing.perReplication : estimate) > POOL_WORTH_SECONDS;
   let helpers: Executor | null = null;

@@ -22,7 +22,7 @@ export function runTask(task: ReplicationTask): TaskResult {
     const f = task.fault;
     if (f && (f.kind === "throw" ? r === f.replication : r >= f.replication && !isMainThread)) injectFault(f.kind, r);
     results.push(compiled.map((m) => {
-      const res = runReplication(m, task.seed, r, { maxWip: task.maxWip });
+      const res = runReplication(m, task.seed, r, { maxWip: task.maxWip, loop: task.loop });
       res.trace = null;
       return res;
     }));

@@ -14,8 +14,8 @@ import { modelArb } from "../fixtures/random-models.js";
 /** Both loops on one replication; the specialized one must really be the specialized one. */
 function both(m: CompiledModel, seed: number, replication: number, maxWip?: number) {
   expect(specializedSimulation(m), "a specialized loop exists").not.toBeNull();
-  const general = runReplication(m, seed, replication, { general: true, maxWip });
-  const special = runReplication(m, seed, replication, { maxWip });
+  const general = runReplication(m, seed, replication, { loop: "general", maxWip });
+  const special = runReplication(m, seed, replication, { loop: "specialized", maxWip });
   return { general, special };
 }
 
@@ -106,6 +106,26 @@ describe("the specialized event loop", () => {
     );
   });
 
+  it("shares one class between copies of a model, and reads what it does not fold in from the model", () => {
+    // A worker thread compiles a fresh copy of the model for every task: they must share a class
+    // (V8 optimizes a class once). Two models that differ only in a lognormal's spread have the
+    // same source, so they share it too, and each must still get its own figures.
+    const raw = (cv: number) => ({
+      horizon: 300,
+      stages: { dev: { servers: 2, processTime: { dist: "lognormal", mean: 1, cv } } },
+      streams: { a: { arrivals: { rate: 1.5 }, route: ["dev"] } },
+    });
+    const a = compile(validateModel(raw(0.5), "a.yaml"));
+    const b = compile(validateModel(raw(1.5), "b.yaml"));
+    expect(specializedSimulation(compile(validateModel(raw(0.5), "a2.yaml")))).toBe(specializedSimulation(a));
+    expect(specializedSimulation(b)).toBe(specializedSimulation(a));
+    for (const m of [a, b]) {
+      const { general, special } = both(m, 3, 0);
+      expectSame(general, special, `cv ${m.model.stages.dev.processTime}`);
+    }
+    expect(runReplication(b, 3, 0, { loop: "specialized" }).streams).not.toEqual(runReplication(a, 3, 0, { loop: "specialized" }).streams);
+  });
+
   it("puts only numbers from the model into the source, never its names", () => {
     const m = compile(
       validateModel(
@@ -128,8 +148,8 @@ describe("the specialized event loop", () => {
     const stages = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { servers: 1, processTime: { dist: "exponential", mean: 0.001 } }]));
     const m = compile(validateModel({ horizon: 20, stages, streams: { a: { arrivals: { rate: 1 }, route: Object.keys(stages) } } }, "large.yaml"));
     expect(specializedSimulation(m)).toBeNull();
-    const general = runReplication(m, 1, 0, { general: true });
-    expectSame(general, runReplication(m, 1, 0), "large");
+    const general = runReplication(m, 1, 0, { loop: "general" });
+    expectSame(general, runReplication(m, 1, 0, { loop: "specialized" }), "large");
   });
 
   it("falls back to the general loop where the process forbids generated code", () => {
@@ -138,13 +158,13 @@ describe("the specialized event loop", () => {
       const v = await import("./dist/index.js");
       const { specializedSimulation } = await import("./dist/flow/specialize.js");
       const m = v.compile(v.loadModel("models/acme-saas.yaml"));
-      const r = v.runReplication(m, 1, 0);
+      const r = v.runReplication(m, 1, 0, { loop: "specialized" });
       console.log(JSON.stringify({ none: specializedSimulation(m) === null, streams: Array.from(r.streams) }));`;
     const out = spawnSync(process.execPath, ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script], { encoding: "utf8" });
     expect(out.stderr).toBe("");
     const got = JSON.parse(out.stdout);
     expect(got.none).toBe(true);
     const m = compile(loadModel("models/acme-saas.yaml"));
-    expect(got.streams).toEqual(JSON.parse(JSON.stringify(Array.from(runReplication(m, 1, 0, { general: true }).streams))));
+    expect(got.streams).toEqual(JSON.parse(JSON.stringify(Array.from(runReplication(m, 1, 0, { loop: "general" }).streams))));
   });
 });
