@@ -1,3 +1,4 @@
+import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
 import { BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
@@ -110,8 +111,7 @@ ${ifMeasuring}{
 }
 it.touch[id] += d;
 const cal = this.cal;
-cal.at = t + d;
-cal.add(${R_COMPLETE}, ${COMPLETE}, id);`;
+${calendarSource.add("cal", "t + d", String(R_COMPLETE), String(COMPLETE), "id")}`;
 }
 
 /** A draw from \`d\` with stream \`rng\`: the same number the general loop draws. */
@@ -222,8 +222,7 @@ function runSource(m: CompiledModel): string {
     const step = m.routeStart[route];
     const first = m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? `s = ${m.stepStage[step]};` : "this.advance(id);";
     arrivals.push(`case ${i}: {
-        cal.at = t + ${draw(m.interarrival[i], `arrivals${i}`, `m.interarrival[${i}]`)};
-        cal.add(${R_ARRIVE}, ${ARRIVE}, ${i});
+        ${calendarSource.add("cal", `t + ${draw(m.interarrival[i], `arrivals${i}`, `m.interarrival[${i}]`)}`, String(R_ARRIVE), String(ARRIVE), String(i))}
         id = it.alloc();
         it.stream[id] = ${i};
         it.route[id] = ${route};
@@ -289,19 +288,13 @@ const end = ${num(m.end)};
 let events = 0;
 for (;;) {
   events++;
-  if (!cal.pop()) {
-    this.now = end;
-    return this.result(events);
-  }
-  const t = cal.time;
+  ${calendarSource.peek("cal", "t", "{\n    this.now = end;\n    return this.result(events);\n  }")}
   if (t > end) {
-    cal.unpop();
-    this.now = end;
+    this.now = end; // the event stays pending: a service running past the end is counted to it
     return this.result(events);
   }
+  ${calendarSource.take("cal", "t", "kind", "id")}
   this.now = t;
-  const kind = cal.kind;
-  let id = cal.a;
   let s = -1; // the stage item id enters next, if a plain one
   let stop = false; // out of capacity (only an arrival can be)
   if (kind === ${COMPLETE}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Calendar } from "../../src/engine/calendar.js";
+import { Calendar, calendarSource } from "../../src/engine/calendar.js";
 import { RandomStream } from "../../src/engine/random.js";
 
 function drain(cal: Calendar): [number, number, number][] {
@@ -78,5 +78,50 @@ describe("event calendar", () => {
       [7, 0, 0],
     ]);
     expect(drain(cal).map((e) => e[0])).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it("written out inline (calendarSource), keeps the same order as its methods", () => {
+    // The templates compiled into two functions, as flow/specialize.ts writes them into its loop.
+    const addInline = new Function("cal", "t", "rank", "kind", "a", calendarSource.add("cal", "t", "rank", "kind", "a")) as (cal: Calendar, t: number, rank: number, kind: number, a: number) => void;
+    const popInline = new Function(
+      "cal",
+      "out",
+      `${calendarSource.peek("cal", "t", "return false;")}\n${calendarSource.take("cal", "t", "kind", "a")}\nout[0] = t; out[1] = kind; out[2] = a; return true;`,
+    ) as (cal: Calendar, out: number[]) => boolean;
+    const rng = new RandomStream(5, 6, 7, 8);
+    for (let round = 0; round < 20; round++) {
+      const byMethods = new Calendar(2);
+      const inline = new Calendar(2);
+      const mixed = new Calendar(2); // alternates between the two, as a loop and its rare paths do
+      const got: number[][][] = [[], [], []];
+      let now = 0;
+      for (let step = 0; step < 2000; step++) {
+        if (rng.next() < 0.55) {
+          // Times on a coarse grid, so many events tie and the rank and sequence order them.
+          const t = now + Math.floor(rng.next() * 4) * 0.5;
+          const rank = Math.floor(rng.next() * 4);
+          const kind = Math.floor(rng.next() * 8);
+          const a = Math.floor(rng.next() * 1000);
+          byMethods.schedule(t, rank, kind, a);
+          addInline(inline, t, rank, kind, a);
+          if (step % 2) mixed.schedule(t, rank, kind, a);
+          else addInline(mixed, t, rank, kind, a);
+        } else {
+          const out = [0, 0, 0];
+          const had = byMethods.pop();
+          expect(popInline(inline, out)).toBe(had);
+          if (had) {
+            got[0].push([byMethods.time, byMethods.kind, byMethods.a]);
+            got[1].push([...out]);
+            now = byMethods.time;
+          }
+          const mixedOut = [0, 0, 0];
+          if (step % 3 ? mixed.pop() : popInline(mixed, mixedOut)) got[2].push(step % 3 ? [mixed.time, mixed.kind, mixed.a] : mixedOut);
+        }
+      }
+      expect(got[1]).toEqual(got[0]);
+      expect(got[2]).toEqual(got[0]);
+      expect(got[0].length).toBeGreaterThan(500);
+    }
   });
 });
