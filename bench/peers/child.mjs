@@ -24,6 +24,11 @@ export const IMPLS = {
     const m = await import('./minimal-loop.mjs');
     return { mm2: (o) => () => m.runMinimalMM2(o), jackson: (o) => () => m.runMinimalJackson(o) };
   },
+  // The minimal loops that also compute every figure vsm-sim reports (minimal-figures.mjs).
+  figures: async () => {
+    const m = await import('./minimal-figures.mjs');
+    return { mm2: (o) => () => m.runMinimalFiguresMM2(o), jackson: (o) => () => m.runMinimalFiguresJackson(o) };
+  },
   // vsm-sim's own engine, as a user of the library runs it: the model file, compiled (untimed),
   // one replication; horizon set so that about `completions` items leave (warm-up 0).
   vsm: async () => {
