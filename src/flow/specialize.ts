@@ -128,7 +128,6 @@ function runSource(m: CompiledModel): string {
   // With no warm-up the general loop measures from the start and never tests the flag again.
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
 
-
   /** beginService(id, k) at stage k: a method per stage (see startSource). */
   const beginService = (id: string, k: number) => `this.start${k}(${id});`;
 
@@ -158,7 +157,7 @@ function runSource(m: CompiledModel): string {
 
   // Where an item goes after stage k, when k is on one step of one route only: every item there
   // is at that position, so its next step is known here. Else (and after rework) it is looked up
-  // (\`walk\`, below the switch): a plain stage is entered below, the end of a route leaves, anything
+  // (`walk`, below the switch): a plain stage is entered below, the end of a route leaves, anything
   // else goes through the general route walk.
   const mainRoutes = new Set(m.mainRoute);
   const nextAfter = (k: number): string | null => {
