@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -52,5 +52,22 @@ describe("architecture", () => {
 
   it("never draws from Math.random", () => {
     for (const s of sources) expect(s.text, s.rel).not.toMatch(/Math\.random/);
+  });
+
+  it("keeps the worker thread's modules light: no parser, validator or CLI library", () => {
+    // Every pool thread loads these on start: zod alone took a thread from 18 to 86 ms.
+    const byPath = new Map(sources.map((x) => [x.rel, x]));
+    const seen = new Set<string>();
+    const visit = (rel: string) => {
+      if (seen.has(rel)) return;
+      seen.add(rel);
+      const s = byPath.get(rel)!;
+      for (const pkg of s.text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"([^."][^"]*)"/gm)) {
+        expect(["zod", "yaml", "commander", "fast-csv"], `${rel} imports ${pkg[1]}`).not.toContain(pkg[1]);
+      }
+      for (const m of s.text.matchAll(/^import\s+(?!type\b)[^;]*?from\s+"(\.[^"]+)"/gm)) visit(normalize(join(dirname(rel), m[1].replace(/\.js$/, ".ts"))));
+    };
+    visit("runner/worker.ts");
+    expect(seen.size).toBeGreaterThan(10);
   });
 });

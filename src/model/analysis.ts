@@ -1,5 +1,4 @@
-import type { Model, RouteStep } from "./types.js";
-import { meanOf } from "./validate.js";
+import type { DistSpec, Model, RouteStep } from "./types.js";
 
 /** A stage's offered load: what arrives at it against what it can do, from the model alone. */
 export interface StageLoad {
@@ -113,4 +112,20 @@ export function sizeWarnings(model: Model, replications: number): string[] {
     `${model.name}: this run is about ${events.toExponential(1)} events (${minutes < 60 ? `${Math.ceil(minutes)} minutes` : `${(minutes / 60).toFixed(1)} hours`} on one thread); ` +
       "check the arrival rates, horizon and replications. Ctrl-C is heard between replications.",
   ];
+}
+
+/** The mean of a distribution as the model file gives it. */
+export function meanOf(d: DistSpec): number {
+  switch (d.dist) {
+    case "fixed":
+      return d.value!;
+    case "uniform":
+      return (d.min! + d.max!) / 2;
+    case "triangular":
+      return (d.min! + d.mode! + d.max!) / 3;
+    case "empirical":
+      return d.values!.reduce((a, b) => a + b, 0) / d.values!.length;
+    default:
+      return d.mean!;
+  }
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ModelError, type Problem, didYouMean, pathString, show, unknownName } from "./errors.js";
+import { meanOf } from "./analysis.js";
 import { checkReservedKeys } from "./patch.js";
 import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
@@ -226,21 +227,6 @@ function dist(d: z.output<typeof schema.timeDistribution>, at: string, time: (v:
     }
     case "empirical":
       return { dist: "empirical", values: d.values.map(time) };
-  }
-}
-
-export function meanOf(d: DistSpec): number {
-  switch (d.dist) {
-    case "fixed":
-      return d.value!;
-    case "uniform":
-      return (d.min! + d.max!) / 2;
-    case "triangular":
-      return (d.min! + d.mode! + d.max!) / 3;
-    case "empirical":
-      return d.values!.reduce((a, b) => a + b, 0) / d.values!.length;
-    default:
-      return d.mean!;
   }
 }
 
