@@ -25,7 +25,7 @@ if (what === 'run') {
   const threads = Number(a);
   const t0 = performance.now();
   const p = pool(threads);
-  await Promise.all(Array.from({ length: threads }, () => p.run({ models: [model], seed: 1, first: 0, count: 0, maxWip: 1 })));
+  await Promise.all(Array.from({ length: threads }, () => p.run({ models: [model], seed: 1, first: 0, count: 0, maxWip: 1, loops: ["general"] })));
   const started = (performance.now() - t0) / 1000;
   await p.close();
   console.log(JSON.stringify({ what, threads, startSeconds: started, totalSeconds: (performance.now() - t0) / 1000 }));

@@ -104,8 +104,9 @@ export class Calendar {
     return true;
   }
 
-  /** Put back the event pop() just returned, as if it had not been popped (a run that ends
-   * before it leaves it pending). Valid only straight after a pop() that returned true. */
+  /** Put back the event pop() just returned, so that it is pending again: for a run that ends
+   * before it. Valid only straight after a pop() that returned true, and only to end a run: the
+   * clock (`time`) stays at the event put back, so nothing earlier can be scheduled after it. */
   unpop(): void {
     this.hole = false;
   }

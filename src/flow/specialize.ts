@@ -25,40 +25,50 @@ import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_
  * which test/flow/specialize.test.ts checks against the general loop on every model in the
  * repository and on random models.
  *
- * Only numbers from the compiled model reach the generated source, through `num()`, which
- * refuses anything else; ids and names never do.
+ * Only numbers reach the generated source: the model's doubles through `num()`, and indices read
+ * from its integer arrays through `int()`, which refuse anything else (next to loop counters and
+ * our own constants). Ids and names never do. A model that skipped validation can make them throw
+ * a TypeError; runReplication only ever gets validated models.
  */
 
 type SimulationClass = typeof Simulation;
 
-/** Generated source longer than this falls back to the general loop: V8 does not optimize a
- * function whose bytecode exceeds 60 KB, and an unoptimized loop would be far slower. */
-const MAX_SOURCE = 100_000;
+/** A run() longer than this falls back to the general loop: V8 does not optimize a function whose
+ * bytecode exceeds 60 KB, and an unoptimized loop would be far slower. run()'s bytecode is about 0.6
+ * bytes per character of its source (40 stages: 28,000 characters, 16,765 bytes), so this keeps it
+ * under 48 KB: about 110 stages. The start methods are small and optimized each on its own. */
+const MAX_RUN_SOURCE = 80_000;
 
 const byModel = new WeakMap<CompiledModel, SimulationClass | null>();
 
-// Classes by their source. PERF: a worker thread compiles its own copy of the model for every
-// task it runs; a new class per copy would be new functions, and V8 would optimize each one again
-// from cold (the example model: ~20 ms a class). The source reads everything it does not fold in
-// from this.m, so equal source is equal behaviour. A few kept: a process rarely runs more models.
+// Classes by their source, the most recently used kept. PERF: a worker thread compiles its own copy
+// of the model for every task it runs; a new class per copy would be new functions, and V8 would
+// optimize each one again from cold (the example model: 15-35 ms a class). The source reads
+// everything it does not fold in from this.m, so equal source is equal behaviour. A run holds at
+// most a few dozen models (a base and its scenarios); a process that runs thousands of distinct
+// models one after another (a calibration search) keeps only the latest.
 const bySource = new Map<string, SimulationClass>();
-const KEEP = 16;
+const KEEP = 64;
 
 /** The specialized simulation class for a model, built once per model and thread; null when the
  * general loop must run it (the model is too large, or this process forbids generated code). */
 export function specializedSimulation(m: CompiledModel): SimulationClass | null {
   let made = byModel.get(m);
   if (made === undefined) {
-    made = build(classSource(m));
+    const run = runSource(m);
+    made = run.length > MAX_RUN_SOURCE ? null : build(classSource(m, run));
     byModel.set(m, made);
   }
   return made;
 }
 
 function build(body: string): SimulationClass | null {
-  if (body.length > MAX_SOURCE) return null;
   const known = bySource.get(body);
-  if (known) return known;
+  if (known) {
+    bySource.delete(body); // and back in at the newest end
+    bySource.set(body, known);
+    return known;
+  }
   let made: SimulationClass;
   try {
     const make = new Function("Simulation", "sample", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
@@ -73,6 +83,12 @@ function build(body: string): SimulationClass | null {
   return made;
 }
 
+/** An index as JavaScript source. */
+function int(x: number): string {
+  if (!Number.isInteger(x)) throw new TypeError(`specialize: not an integer: ${String(x)}`);
+  return String(x);
+}
+
 /** A number as JavaScript source that reads back as exactly the same double. */
 function num(x: number): string {
   if (typeof x !== "number") throw new TypeError(`specialize: not a number: ${String(x)}`);
@@ -84,20 +100,20 @@ function num(x: number): string {
 }
 
 /** The methods of the specialized class for model m (exported for the tests, and for reading
- * what runs): run(), and start<k>(id) for each stage k. */
-export function classSource(m: CompiledModel): string {
-  const starts = m.stageIds.map((_, k) => `start${k}(id) {\n${startSource(m, k)}\n}`);
-  return [`run() {\n${runSource(m)}\n}`, ...starts].join("\n");
+ * what runs): run(), and beginService<k>(id) for each stage k. */
+export function classSource(m: CompiledModel, run = runSource(m)): string {
+  const starts = m.stageIds.map((_, k) => `beginService${k}(id) {\n${beginServiceSource(m, k)}\n}`);
+  return [`run() {\n${run}\n}`, ...starts].join("\n");
 }
 
 /**
- * beginService(id, k) for stage k: the wait and the process time, then the completion event.
- * PERF: a method, not written into run() at each of its two places: V8 optimizes it on its
- * own, with the draw and the calendar inlined, where run() has no inlining budget left for them
- * (bench/peers child.mjs, paired
- * against the same base: M/M/2 +6% cold and warm, Jackson no change).
+ * beginService(id) for stage k: the wait and the process time, then the completion event.
+ * PERF: a method, not written into run() wherever a service starts: V8 optimizes it on its own,
+ * with the draw inlined, where run() has no inlining budget left for it (bench/peers child.mjs,
+ * paired against the same base: M/M/2 +6% cold and warm, Jackson no change). Starting the freed
+ * server's next item in run() itself instead measured M/M/2 +1-3%, Jackson -5% cold: not kept.
  */
-function startSource(m: CompiledModel, k: number): string {
+function beginServiceSource(m: CompiledModel, k: number): string {
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
   return `const t = this.now;
 const it = this.items;
@@ -114,11 +130,12 @@ const cal = this.cal;
 ${calendarSource.add("cal", "t + d", String(R_COMPLETE), String(COMPLETE), "id")}`;
 }
 
-/** A draw from \`d\` with stream \`rng\`: the same number the general loop draws. */
+/** A draw from `d` with stream `rng`: the same number the general loop draws. */
 function draw(d: Distribution, rng: string, dist: string): string {
   return d.kind === DIST.exponential ? `(${rng}.drawExponential(), ${num(d.p1)} * ${rng}.exponential)` : `sample(${dist}, ${rng})`;
 }
 
+/** The body of run(). */
 function runSource(m: CompiledModel): string {
   const nStages = m.stageIds.length;
   const nStreams = m.streamIds.length;
@@ -128,8 +145,8 @@ function runSource(m: CompiledModel): string {
   // With no warm-up the general loop measures from the start and never tests the flag again.
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
 
-  /** beginService(id, k) at stage k: a method per stage (see startSource). */
-  const beginService = (id: string, k: number) => `this.start${k}(${id});`;
+  /** beginService(id, k) at stage k: a method per stage (see beginServiceSource). */
+  const beginService = (id: string, k: number) => `this.beginService${k}(${id});`;
 
   // An item leaving at the end of its route, as finish() does for an item (not a branch).
   const measured = `${ifMeasuring}{
@@ -148,7 +165,7 @@ function runSource(m: CompiledModel): string {
           this.inSystem--;
           it.release(id);
         }`;
-  const next = anyOptional || anyParallel ? `{
+  const enterStepAtPos = anyOptional || anyParallel ? `{
           const step = routeStart[route] + pos;
           if (stepKind[step] === ${STEP_STAGE}) s = stepStage[step];
           else this.advance(id);
@@ -160,20 +177,20 @@ function runSource(m: CompiledModel): string {
   // (`walk`, below the switch): a plain stage is entered below, the end of a route leaves, anything
   // else goes through the general route walk.
   const mainRoutes = new Set(m.mainRoute);
-  const nextAfter = (k: number): string | null => {
+  const afterStage = (k: number): string | null => {
     const steps: number[] = [];
     m.stepStage.forEach((stage, j) => {
-      if (stage === k && m.stepKind[j] !== STEP_PARALLEL) steps.push(j);
+      if (stage === k) steps.push(j); // a parallel step's stage is -1
     });
     if (steps.length !== 1) return null;
     const j = steps[0];
     let r = 0;
     while (!(m.routeStart[r] <= j && j < m.routeStart[r] + m.routeLength[r])) r++;
     const pos = j - m.routeStart[r] + 1;
-    const set = `it.pos[id] = ${pos};`;
+    const set = `it.pos[id] = ${int(pos)};`;
     if (pos >= m.routeLength[r]) return mainRoutes.has(r) ? `${set}\n        ${leave}` : `${set}\n        this.finish(id);`;
     const step = m.routeStart[r] + pos;
-    return m.stepKind[step] === STEP_STAGE ? `${set}\n        s = ${m.stepStage[step]};` : `${set}\n        this.advance(id);`;
+    return m.stepKind[step] === STEP_STAGE ? `${set}\n        s = ${int(m.stepStage[step])};` : `${set}\n        this.advance(id);`;
   };
 
   // A completion at stage k: the freed server takes the next waiting item (highest rank first),
@@ -185,12 +202,12 @@ function runSource(m: CompiledModel): string {
     for (let i = queued.length - 1; i >= 0; i--) {
       const q = `queue${k * ranks + queued[i]}`;
       free = `if (${q}.length > 0) {
-          const next = ${q}.shift();
-          ${beginService("next", k)}
+          const taken = ${q}.shift();
+          ${beginService("taken", k)}
         } else ${free}`;
     }
     const p = m.reworkProbability[k];
-    const next = nextAfter(k) ?? "it.pos[id]++;\n        walk = true;";
+    const next = afterStage(k) ?? "it.pos[id]++;\n        walk = true;";
     const reworked = `if ((rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(p)}) {
           it.pos[id] = this.reworkTarget(id);
           walk = true;
@@ -219,12 +236,12 @@ function runSource(m: CompiledModel): string {
     }
     const route = m.mainRoute[i];
     const step = m.routeStart[route];
-    const first = m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? `s = ${m.stepStage[step]};` : "this.advance(id);";
+    const first = m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? `s = ${int(m.stepStage[step])};` : "this.advance(id);";
     arrivals.push(`case ${i}: {
         ${calendarSource.add("cal", `t + ${draw(m.interarrival[i], `arrivals${i}`, `m.interarrival[${i}]`)}`, String(R_ARRIVE), String(ARRIVE), String(i))}
         id = it.alloc();
         it.stream[id] = ${i};
-        it.route[id] = ${route};
+        it.route[id] = ${int(route)};
         it.pos[id] = 0;
         it.parent[id] = -1;
         it.arrived[id] = t;
@@ -304,7 +321,7 @@ for (;;) {
     if (walk) {
       const route = it.route[id];
       const pos = it.pos[id];
-      if (pos < routeLength[route]) ${next}
+      if (pos < routeLength[route]) ${enterStepAtPos}
       else ${anyParallel ? `if (it.parent[id] >= 0) this.finish(id);\n      else ` : ""}${leave}
     }
   } else if (kind === ${ARRIVE}) {

@@ -13,8 +13,9 @@ export interface ReplicationTask {
   first: number;
   count: number;
   maxWip: number;
-  /** The event loop, chosen once per run for the work each thread will do (flow/replication.ts). */
-  loop: "general" | "specialized";
+  /** Each model's event loop, chosen once per run for the work a thread will do with it
+   * (flow/replication.ts). */
+  loops: ("general" | "specialized")[];
   /** Fault injection, for the tests of failure handling only: fail (or stall) at this replication. */
   fault?: { replication: number; kind: "throw" | "exit" | "stall" };
 }

@@ -61,9 +61,7 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
   };
-  const perReplication = models.reduce((sum, m) => sum + estimatedEvents(m, 1), 0);
-  const loop = loopFor((perReplication * total) / Math.max(1, workers));
-  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, loop, fault: options.fault });
+  const events = models.map((m) => estimatedEvents(m, 1));
 
   // With N workers, the main thread is one of them and N - 1 pool threads help: on N cores
   // nothing waits idle. The helpers boot on their own cores while replications start here, and
@@ -71,11 +69,16 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
   // cost their start and warm-up, on cores the main thread's own warm-up would use, so a pool is
   // started only for runs estimated at more than POOL_WORTH_SECONDS of work.
   const timing = { perReplication: Infinity, helped: false };
-  const estimate = perReplication * SECONDS_PER_EVENT;
+  const estimate = events.reduce((sum, e) => sum + e, 0) * SECONDS_PER_EVENT;
   // Before any replication has been timed, the estimate; then what one took here.
   const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * (Number.isFinite(timing.perReplication) ? timing.perReplication : estimate) > POOL_WORTH_SECONDS;
   let helpers: Executor | null = null;
   let precision: RunOutcome["precision"] = null;
+  // Each model's loop, for the events one thread will run of it in the first round (each model
+  // has its own class to warm up). Later --precision rounds keep it: the figures are the same.
+  const threads = worthPool(total) ? workers : 1;
+  const loops = events.map((e) => loopFor((e * total) / threads));
+  const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, loops, fault: options.fault });
   try {
     for (;;) {
       if (total > done) {

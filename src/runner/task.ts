@@ -21,8 +21,8 @@ export function runTask(task: ReplicationTask): TaskResult {
   for (let r = task.first; r < task.first + task.count; r++) {
     const f = task.fault;
     if (f && (f.kind === "throw" ? r === f.replication : r >= f.replication && !isMainThread)) injectFault(f.kind, r);
-    results.push(compiled.map((m) => {
-      const res = runReplication(m, task.seed, r, { maxWip: task.maxWip, loop: task.loop });
+    results.push(compiled.map((m, i) => {
+      const res = runReplication(m, task.seed, r, { maxWip: task.maxWip, loop: task.loops[i] });
       res.trace = null;
       return res;
     }));

@@ -3,8 +3,8 @@ import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classSource, specializedSimulation } from "../../src/flow/specialize.js";
-import { type CompiledModel, type ReplicationResult, compile, loadModel, runReplication, validateModel } from "../../src/index.js";
-import { modelArb } from "../fixtures/random-models.js";
+import { type CompiledModel, ModelError, type ReplicationResult, compile, loadModel, runReplication, validateModel } from "../../src/index.js";
+import { modelArb, tieModelArb } from "../fixtures/random-models.js";
 
 // The event loop written out for a model (src/flow/specialize.ts) must give exactly what the
 // general loop gives: same events, same figures to the last bit, same stop when a model runs out
@@ -124,6 +124,32 @@ describe("the specialized event loop", () => {
       expectSame(general, special, `cv ${m.model.stages.dev.processTime}`);
     }
     expect(runReplication(b, 3, 0, { loop: "specialized" }).streams).not.toEqual(runReplication(a, 3, 0, { loop: "specialized" }).streams);
+ 
+    // A run of a base and a few dozen scenarios: every task's fresh copies still find their class.
+    const scenario = (mean: number) => ({ horizon: 10, stages: { dev: { servers: 1, processTime: { dist: "exponential", mean } } }, streams: { a: { arrivals: { rate: 1 }, route: ["dev"] } } });
+    const means = Array.from({ length: 40 }, (_, i) => 0.1 + i / 100);
+    const first = means.map((x) => specializedSimulation(compile(validateModel(scenario(x), "s.yaml"))));
+    for (let task = 0; task < 3; task++) means.forEach((x, i) => expect(specializedSimulation(compile(validateModel(scenario(x), "s.yaml")))).toBe(first[i]));
+  });
+
+  it("gives the same figures on random models built for ties, nested branches and rework targets", () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(tieModelArb, fc.integer({ min: 0, max: 1000 }), (raw, seed) => {
+        let m: CompiledModel;
+        try {
+          m = compile(validateModel(raw, "ties.yaml"));
+        } catch (e) {
+          if (e instanceof ModelError) return; // refused by the validator: not a model
+          throw e;
+        }
+        valid++;
+        const { general, special } = both(m, seed, 0, 300);
+        expectSame(general, special, `seed ${seed}`);
+      }),
+      { numRuns: 300, seed: 20261127 },
+    );
+    expect(valid).toBeGreaterThan(100); // about half are valid models
   });
 
   it("puts only numbers from the model into the source, never its names", () => {
