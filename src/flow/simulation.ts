@@ -68,6 +68,9 @@ export const DEFAULT_MAX_WIP = 200_000;
  * so times reach the calendar through `cal.at`, uniforms come from `nextInt32()`, and lead times
  * reach the sketches in batches (bench/peers child.mjs: M/M/2 +10%, Jackson +7%; minor GCs
  * during a replication 16 -> 0 once V8 has optimized the handlers).
+ *
+ * This is the general loop. Long runs use a subclass written out for the model (specialize.ts):
+ * the protected fields and methods are the ones its generated code uses, by name.
  */
 export class Simulation {
   protected readonly m: CompiledModel;

@@ -13,8 +13,9 @@ import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_
  * branch, a warm-up), and V8 cannot inline its handlers into one loop. Each of those costs little;
  * together they were half the engine's time on M/M/2 (bench/COSTS.md). Here each stage and each
  * stream gets its own case with its constants folded in: the process-time mean, the servers, its
- * queue, its rework probability. PERF: bench/peers child.mjs, medians of 5 paired fresh processes
- * against the general loop: M/M/2 +32% cold, +40% warm; Jackson +25% cold, +33% warm.
+ * queue, its rework probability. PERF: against the general loop, same build, 5 alternating fresh
+ * processes, medians: M/M/2 +51% cold, +45% warm; Jackson +37% cold, +29% warm; the example model
+ * 6-10% a replication, and a longer warm-up (flow/replication.ts says when it pays).
  *
  * What it is not: a second implementation of the flow rules. Only the common path of each event
  * is written here (an arrival, a service start, a completion, the next plain step, an item
