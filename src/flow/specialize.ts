@@ -37,7 +37,7 @@ type SimulationClass = typeof Simulation;
 /** A run() longer than this falls back to the general loop: V8 does not optimize a function whose
  * bytecode exceeds 60 KB, and an unoptimized loop would be far slower. run()'s bytecode is about 0.6
  * bytes per character of its source (40 stages: 28,000 characters, 16,765 bytes), so this keeps it
- * under 48 KB: about 110 stages. The start methods are small and optimized each on its own. */
+ * under 48 KB: about 110 stages. The beginService methods are small, each optimized on its own. */
 const MAX_RUN_SOURCE = 80_000;
 
 const byModel = new WeakMap<CompiledModel, SimulationClass | null>();
