@@ -6,10 +6,11 @@ import { specializedSimulation } from "./specialize.js";
 
 /**
  * A thread expected to run at least this many events runs the loop written out for its model.
- * Below, the general loop: the written-out loop is faster per event (bench/RESULTS.md: a third
- * on M/M/2 and Jackson, 6% on the example model) but is one more large function for V8 to
- * optimize on every thread, which on the example model costs ~15 ms more warm-up. Break-even
- * there: about 2 million events (bench/mc-child.mjs warm, medians of 5).
+ * Below, the general loop: the written-out loop is faster per event (+51% on M/M/2, +37% on the
+ * Jackson network, 6-10% on the example model, whose time goes to draws and paths both loops
+ * share) but is one more large function for V8 to optimize on every thread: 15-35 ms more warm-up
+ * on the example model (bench/mc-child.mjs warm, medians of 5), about what 2 million of its events
+ * gain.
  */
 export const SPECIALIZE_EVENTS = 2e6;
 
