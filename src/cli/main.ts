@@ -26,6 +26,11 @@ const share = (name: string) => (v: string) => {
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1, e.g. 0.02 for 2% (got ${JSON.stringify(v)})`);
   return n;
 };
+const effect = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n < 1) || v.trim() === "") throw new InvalidArgumentError(`--min-effect must be a number from 0 up to 1, e.g. 0.05 for 5% (got ${JSON.stringify(v)})`);
+  return n;
+};
 const collect = (v: string, acc: string[]) => [...acc, v];
 
 interface CommonOptions {
@@ -107,8 +112,9 @@ export function buildProgram(signal: AbortSignal): Command {
       .command("compare")
       .argument("<base>", "the current state: a model or scenario file")
       .argument("<scenarios...>", "future states to compare with it")
-      .description("compare future states with a base under common random numbers"),
-  ).action(async (baseFile: string, files: string[], o: CommonOptions) => {
+      .description("compare future states with a base under common random numbers")
+      .option("--min-effect <share>", "smallest change marked significant, as a share of the base value (default 0.01; 0 marks every significant change)", effect),
+  ).action(async (baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }) => {
     const problems: ModelError[] = [];
     const load = (f: string): Model | null => {
       try {
@@ -124,7 +130,7 @@ export function buildProgram(signal: AbortSignal): Command {
     if (o.out) checkOutput(o.out, models.flatMap((m) => m!.files ?? []));
     for (const m of models) warn(o, sizeWarnings(m!, o.replications ?? models[0]!.replications));
     const outcome = await simulateModels(models as Model[], runOptions(o, signal));
-    const doc = compareDocument(outcome);
+    const doc = compareDocument(outcome, { minEffect: o.minEffect });
     const text = () => `${compareTable(doc)}\n`;
     const json = () => `${JSON.stringify(doc, null, 2)}\n`;
     if (o.out) await output(o, models.flatMap((m) => m!.files ?? []), { json, csv: () => compareCsv(doc), text });

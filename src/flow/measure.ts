@@ -60,6 +60,8 @@ export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, le
     streams[o + 5] = q.quantile(0.5);
     streams[o + 6] = q.quantile(0.85);
     streams[o + 7] = q.quantile(0.95);
+    streams[o + 8] = leadSum;
+    streams[o + 9] = sr[i * RF + TOUCH_SUM];
   }
   const stages = new Float64Array(nStages * STAGE_FIGURES.length);
   for (let s = 0; s < nStages; s++) {
@@ -72,5 +74,5 @@ export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, le
     stages[o + 3] = visits;
     stages[o + 4] = waitSum;
   }
-  return { streams, stages };
+  return { streams, stages, sketches: leadTimes.map((q) => q.state()) };
 }

@@ -1,3 +1,5 @@
+import type { SketchState } from "../stats/sketch.js";
+
 /**
  * What one replication returns: flat arrays of figures, by stream and by stage, in the order
  * named below. Compact, so worker threads send little; merged across replications in runner/.
@@ -11,6 +13,8 @@ export const STREAM_FIGURES = [
   "leadTimeP50",
   "leadTimeP85",
   "leadTimeP95",
+  "leadSum", // sum of the lead times of the items completed: run figures pool items across replications
+  "touchSum", // sum of their touch times
 ] as const;
 
 export const STAGE_FIGURES = [
@@ -18,7 +22,7 @@ export const STAGE_FIGURES = [
   "wait", // mean wait per visit (gate and queue) before service starts
   "queueLength", // time-average items waiting (gate and queue)
   "visits", // services started in the window
-  "waitTotal", // sum of those waits: where items wait most in total
+  "waitSum", // sum of those waits: the wait per visit is pooled over replications as waitSum / visits
 ] as const;
 
 export type StreamFigure = (typeof STREAM_FIGURES)[number];
@@ -38,6 +42,9 @@ export interface ReplicationResult {
   streams: Float64Array;
   /** stages[s * STAGE_FIGURES.length + f] */
   stages: Float64Array;
+  /** Each stream's lead times in the measured window, as a sketch's plain data: merged across
+   * replications for pooled percentiles. */
+  sketches: SketchState[];
   /** Items in the system when the replication ended (the simulation's own count). */
   inFlight: number;
   /** Set when work in progress hit the cap: the system is unstable at `stage`. */

@@ -14,6 +14,8 @@ export interface Model {
   /** Every file read to make it (a scenario's bases included), so outputs never overwrite one. */
   files?: string[];
   timeUnit: TimeUnit;
+  /** Set when the model was restated in another unit to be compared with a base (convert.ts). */
+  convertedFrom?: TimeUnit;
   warmup: number;
   horizon: number;
   replications: number;

@@ -28,3 +28,8 @@ export function toTimeUnit(value: number | string, unit: TimeUnit): number | str
   if (!from) return `has an unknown time unit "${m[2]}" in ${JSON.stringify(value)}: use m, h, d or w`;
   return (Number(m[1]) * MINUTES[from]) / MINUTES[unit];
 }
+
+/** How many `to` units one `from` unit is (a day is 24 hours). */
+export function unitFactor(from: TimeUnit, to: TimeUnit): number {
+  return MINUTES[from] / MINUTES[to];
+}

@@ -1,14 +1,15 @@
 import { writeToString } from "fast-csv";
-import type { Figure } from "../stats/interval.js";
 import type { CompareDocument } from "./compare.js";
-import type { RunDocument } from "./document.js";
+import type { DiffFigure, RunDocument, RunFigure } from "./document.js";
 
 /**
  * Figures as CSV rows, one figure a row, so a spreadsheet can pivot them: the model (or future
  * state), whether it is a stream or a stage, its id and name, the figure, mean, 95% half-width and
  * the number of replications that measured it.
  */
-const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95", "n"];
+// Paired differences add the relative change and its half-width, the p-value of "no change" and
+// the mark (see compare.ts); `unstable` is true for a figure that grows with the run length.
+const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95", "n", "unstable", "change", "changeCi95", "p", "significant"];
 
 type Row = (string | number | null)[];
 
@@ -16,9 +17,18 @@ type Row = (string | number | null)[];
 const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const value = (x: number) => (Number.isFinite(x) ? x : null);
 
+const figureCells = (f: RunFigure): Row => [value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n, f.unstable ? "true" : null];
+const diffCells = (f: DiffFigure): Row => [
+  ...figureCells(f),
+  f.relative ? value(f.relative.mean) : null,
+  f.relative?.ci95 == null ? null : value(f.relative.ci95),
+  f.p,
+  f.significant ? "true" : "false",
+];
+
 function rows(doc: RunDocument, model: string, out: Row[]): void {
-  const push = (kind: string, id: string, name: string, figure: string, f: Figure | undefined) => {
-    if (f) out.push([cell(model), kind, id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n]);
+  const push = (kind: string, id: string, name: string, figure: string, f: RunFigure | undefined) => {
+    if (f) out.push([cell(model), kind, id, cell(name), figure, ...figureCells(f), null, null, null, null]);
   };
   for (const [id, s] of Object.entries(doc.streams)) {
     push("stream", id, s.name, "throughput", s.throughput);
@@ -49,15 +59,15 @@ export function compareCsv(doc: CompareDocument): Promise<string> {
     rows(s.run, s.name, out);
     for (const [id, d] of Object.entries(s.diff.streams)) {
       const name = doc.base.streams[id].name;
-      const add = (figure: string, f: Figure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n]);
+      const add = (figure: string, f: DiffFigure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, ...diffCells(f)]);
       add("throughput", d.throughput);
       add("wip", d.wip);
       for (const q of ["mean", "p50", "p85", "p95"] as const) add(`leadTime.${q}`, d.leadTime[q]);
     }
     for (const [id, d] of Object.entries(s.diff.stages)) {
       const name = doc.base.stages[id].name;
-      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", value(d.wait.mean), d.wait.ci95, d.wait.n]);
-      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", value(d.utilization.mean), d.utilization.ci95, d.utilization.n]);
+      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", ...diffCells(d.wait)]);
+      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", ...diffCells(d.utilization)]);
     }
   }
   return writeToString(out, { headers: HEADERS });

@@ -1,15 +1,27 @@
 import { GENERATOR } from "../engine/random.js";
-import { stabilityWarnings } from "../model/analysis.js";
-import type { Model } from "../model/types.js";
-import { type Figure, figureOf } from "../stats/interval.js";
+import { offeredLoads, stabilityWarnings } from "../model/analysis.js";
+import type { Model, RouteStep } from "../model/types.js";
+import type { Figure } from "../stats/interval.js";
+import { type Estimate, holm, pValue } from "../stats/estimate.js";
 import type { RunOutcome } from "../runner/run.js";
-import type { PairedDiff, Summary } from "../runner/summary.js";
+import type { PairedDiff, StageFigureName, StreamFigureName, Summary } from "../runner/summary.js";
+
+/**
+ * A figure as the documents give it: `mean` is the estimate (a mean over replications, a ratio of
+ * pooled sums, or a pooled quantile: see runner/summary.ts), `ci95` its 95% half-width, `n` the
+ * replications it rests on. `unstable: true` marks a figure that grows with the length of the run
+ * (the stage, or a stage the stream crosses, is overloaded): there is no steady state, and its
+ * interval describes this run length only.
+ */
+export type RunFigure = Figure & { unstable?: true };
 
 /** The JSON document of `vsm run --json`; this shape is relied on (add freely, never rename). */
 export interface RunDocument {
   model: string;
   source: string;
   replications: number;
+  /** Replications the figures rest on: all but those stopped by the work-in-progress cap. */
+  included: number;
   seed: number;
   generator: string;
   timeUnit: string;
@@ -17,76 +29,125 @@ export interface RunDocument {
   horizon: number;
   streams: Record<string, StreamFigures>;
   stages: Record<string, StageFigures>;
-  /** The stage where items wait most in total (item-time waiting per unit of time). */
-  constraint: { stage: string; name: string; waitingItems: Figure } | null;
-  unstable: { stage: string; replications: number }[];
+  /** The flow constraint: the stage where items wait most in total (time-average items waiting
+   * there). Often a batch or a gate, not a busy team. */
+  constraint: { stage: string; name: string; waitingItems: Figure; utilization: Figure | null } | null;
+  /** The capacity constraint: the busiest stage with limited servers. */
+  busiest: { stage: string; name: string; utilization: Figure } | null;
+  /** Stages with no steady state: overloaded by the model's own figures, or where replications
+   * hit the work-in-progress cap (then `replications` says how many; they are left out). */
+  unstable: { stage: string; replications: number; cause: string }[];
   /** Stages whose offered load reaches their capacity, from the model alone. */
   warnings: string[];
-  precision?: { target: number; reached: boolean; achieved: number };
+  precision?: { target: number; reached: boolean; achieved: number; rule: string };
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number };
 }
 
 export interface StreamFigures {
   name: string;
-  throughput: Figure;
-  completed: Figure;
-  wip: Figure;
-  flowEfficiency: Figure;
-  leadTime: { mean: Figure; p50: Figure; p85: Figure; p95: Figure };
+  throughput: RunFigure;
+  completed: RunFigure;
+  wip: RunFigure;
+  flowEfficiency: RunFigure;
+  leadTime: { mean: RunFigure; p50: RunFigure; p85: RunFigure; p95: RunFigure };
 }
 
 export interface StageFigures {
   name: string;
-  utilization?: Figure;
-  wait: Figure;
-  queueLength: Figure;
-  visits: Figure;
+  utilization?: RunFigure;
+  wait: RunFigure;
+  queueLength: RunFigure;
+  visits: RunFigure;
 }
 
-/** A stream's lead-time figures: of a run, or of a paired difference. */
-function leadTimeOf(s: Summary, i: number): StreamFigures["leadTime"] {
-  return {
-    mean: figureOf(s.stream(i, "leadTimeMean")),
-    p50: figureOf(s.stream(i, "leadTimeP50")),
-    p85: figureOf(s.stream(i, "leadTimeP85")),
-    p95: figureOf(s.stream(i, "leadTimeP95")),
-  };
+const QUANTILES = { p50: "leadTimeP50", p85: "leadTimeP85", p95: "leadTimeP95" } as const;
+
+/** Stages every step of a route list may visit, parallel branches included. */
+function routeStages(route: RouteStep[], out = new Set<string>()): Set<string> {
+  for (const step of route) {
+    if (step.kind === "stage") out.add(step.stage);
+    else for (const b of step.branches) routeStages(b, out);
+  }
+  return out;
 }
+
+/**
+ * Stages with no steady state (offered load at or above capacity, a gate that releases less than
+ * arrives, or work-in-progress cap hits), and the streams that cross them.
+ */
+export function instability(model: Model, s: Summary): { unstable: RunDocument["unstable"]; streams: Set<string>; stages: Set<string> } {
+  const unstable: RunDocument["unstable"] = [];
+  const stages = new Set<string>();
+  for (const l of offeredLoads(model)) {
+    const cause =
+      l.load >= 1 ? `offered load ${l.load.toFixed(2)} >= 1` : l.gateLimit !== null && l.visitRate >= l.gateLimit ? "its gate releases less than arrives" : null;
+    if (cause) {
+      stages.add(l.stage);
+      unstable.push({ stage: l.stage, replications: s.unstable.get(l.stage) ?? 0, cause });
+    }
+  }
+  for (const [stage, replications] of s.unstable) {
+    if (stages.has(stage)) continue;
+    stages.add(stage);
+    unstable.push({ stage, replications, cause: "work in progress hit the cap" });
+  }
+  const streams = new Set<string>();
+  for (const [id, st] of Object.entries(model.streams)) {
+    const visited = routeStages(st.route);
+    for (const g of stages) if (visited.has(g)) streams.add(id);
+  }
+  return { unstable, streams, stages };
+}
+
+const mark = (f: Figure, grows: boolean): RunFigure => (grows ? { ...f, unstable: true } : f);
 
 export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
   const model = outcome.models[index];
   const s = outcome.summaries[index];
+  const bad = instability(model, s);
   const streams: Record<string, StreamFigures> = {};
   Object.keys(model.streams).forEach((id, i) => {
+    const grows = bad.streams.has(id);
+    const f = (name: StreamFigureName, g = grows) => mark(s.stream(i, name).figure, g);
+    const fe = f("flowEfficiency");
+    // Touch time never exceeds lead time, but a process time below the clock's resolution
+    // (1e-300 days, say) is lost in the sum of times and not in the touch time: cap at 1.
+    if (fe.mean > 1) fe.mean = 1;
     streams[id] = {
       name: model.streams[id].name,
-      throughput: figureOf(s.stream(i, "throughput")),
-      completed: figureOf(s.stream(i, "completed")),
-      wip: figureOf(s.stream(i, "wip")),
-      flowEfficiency: figureOf(s.stream(i, "flowEfficiency")),
-      leadTime: leadTimeOf(s, i),
+      throughput: f("throughput", false),
+      completed: f("completed", false),
+      wip: f("wip"),
+      flowEfficiency: fe,
+      leadTime: { mean: f("leadTimeMean"), p50: f("leadTimeP50"), p85: f("leadTimeP85"), p95: f("leadTimeP95") },
     };
   });
   const stages: Record<string, StageFigures> = {};
   let constraint: RunDocument["constraint"] = null;
+  let busiest: RunDocument["busiest"] = null;
   Object.keys(model.stages).forEach((id, i) => {
     const st = model.stages[id];
+    const grows = bad.stages.has(id);
+    const f = (name: StageFigureName, g = grows) => mark(s.stage(i, name).figure, g);
     stages[id] = {
       name: st.name,
-      ...(st.servers === Infinity ? {} : { utilization: figureOf(s.stage(i, "utilization")) }),
-      wait: figureOf(s.stage(i, "wait")),
-      queueLength: figureOf(s.stage(i, "queueLength")),
-      visits: figureOf(s.stage(i, "visits")),
+      ...(st.servers === Infinity ? {} : { utilization: f("utilization", false) }),
+      wait: f("wait"),
+      queueLength: f("queueLength"),
+      visits: f("visits", false),
     };
     const waiting = stages[id].queueLength;
     if (waiting.mean > 0 && (!constraint || waiting.mean > constraint.waitingItems.mean)) {
-      constraint = { stage: id, name: st.name, waitingItems: waiting };
+      constraint = { stage: id, name: st.name, waitingItems: waiting, utilization: stages[id].utilization ?? null };
     }
+    const u = stages[id].utilization;
+    if (u && u.mean > 0 && (!busiest || u.mean > busiest.utilization.mean)) busiest = { stage: id, name: st.name, utilization: u };
   });
   return {
     model: model.name,
     source: model.source,
     replications: outcome.replications,
+    included: s.included,
     seed: outcome.seed,
     generator: GENERATOR,
     timeUnit: model.timeUnit,
@@ -95,9 +156,12 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     streams,
     stages,
     constraint,
-    unstable: [...s.unstable].map(([stage, replications]) => ({ stage, replications })),
+    busiest,
+    unstable: bad.unstable,
     warnings: stabilityWarnings(model),
-    ...(outcome.precision ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst } } : {}),
+    ...(outcome.precision
+      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule } }
+      : {}),
     performance: performance(outcome),
   };
 }
@@ -108,28 +172,97 @@ function performance(outcome: RunOutcome): RunDocument["performance"] {
   return { events, wallSeconds: outcome.wallSeconds, eventsPerSecond: events / outcome.wallSeconds, workers: outcome.workers };
 }
 
+/**
+ * A paired difference, scenario minus base (mean, ci95, n), with the relative change and its own
+ * delta-method interval (null where the base value is 0), the p-value of "no change", and whether
+ * it is marked: significant after Holm's correction over every figure of the scenario, and at
+ * least the minimum effect (see `compareDocument`).
+ */
+export type DiffFigure = RunFigure & { relative: Figure | null; p: number | null; significant: boolean };
+
 /** Figures of the paired difference (scenario minus base) as `vsm compare --json` gives them. */
 export interface DiffDocument {
-  streams: Record<string, { throughput: Figure; wip: Figure; leadTime: { mean: Figure; p50: Figure; p85: Figure; p95: Figure } }>;
-  stages: Record<string, { wait: Figure; utilization?: Figure }>;
+  /** Pairs the figures rest on: both twins completed their window. */
+  included: number;
+  streams: Record<string, { throughput: DiffFigure; wip: DiffFigure; leadTime: { mean: DiffFigure; p50: DiffFigure; p85: DiffFigure; p95: DiffFigure } }>;
+  stages: Record<string, { wait: DiffFigure; utilization?: DiffFigure }>;
 }
 
-export function diffDocument(base: Model, scenario: Model, d: PairedDiff): DiffDocument {
-  const s = d.summary;
+export interface DiffOptions {
+  /** The smallest change worth a mark: a share of the base value for stream figures, of the base's
+   * mean lead time over all items for a stage's wait, and in points (a share of time busy) for
+   * utilization. Default 0.01. */
+  minEffect?: number;
+  alpha?: number;
+}
+
+export const DEFAULT_MIN_EFFECT = 0.01;
+
+function diffFigure(e: { difference: Estimate; relative: Estimate }, grows: boolean): DiffFigure {
+  const p = pValue(e.difference);
+  const rel = e.relative.figure;
+  return {
+    ...mark(e.difference.figure, grows),
+    relative: Number.isFinite(rel.mean) ? rel : null,
+    p: Number.isFinite(p) ? p : null,
+    significant: false,
+  };
+}
+
+export function diffDocument(base: Model, scenario: Model, d: PairedDiff, baseDoc: RunDocument, scenDoc: RunDocument, options: DiffOptions = {}): DiffDocument {
+  const minEffect = options.minEffect ?? DEFAULT_MIN_EFFECT;
+  const grows = (x: RunFigure | undefined, y: RunFigure | undefined) => x?.unstable === true || y?.unstable === true;
+  // Each figure of the family, with the effect size its mark needs.
+  const family: { f: DiffFigure; big: boolean }[] = [];
   const streams: DiffDocument["streams"] = {};
+  let items = 0;
+  let leadSum = 0;
   Object.keys(base.streams).forEach((id, i) => {
     if (!Object.hasOwn(scenario.streams, id)) return;
+    const b = baseDoc.streams[id];
+    const a = scenDoc.streams[id];
+    const of = (name: StreamFigureName, x: RunFigure, y: RunFigure) => {
+      const f = diffFigure(d.stream(i, name), grows(x, y));
+      family.push({ f, big: Math.abs(f.mean) >= minEffect * Math.abs(x.mean) });
+      return f;
+    };
     streams[id] = {
-      throughput: figureOf(s.stream(i, "throughput")),
-      wip: figureOf(s.stream(i, "wip")),
-      leadTime: leadTimeOf(s, i),
+      throughput: of("throughput", b.throughput, a.throughput),
+      wip: of("wip", b.wip, a.wip),
+      leadTime: {
+        mean: of("leadTimeMean", b.leadTime.mean, a.leadTime.mean),
+        p50: of(QUANTILES.p50, b.leadTime.p50, a.leadTime.p50),
+        p85: of(QUANTILES.p85, b.leadTime.p85, a.leadTime.p85),
+        p95: of(QUANTILES.p95, b.leadTime.p95, a.leadTime.p95),
+      },
     };
   });
+  for (const s of Object.values(baseDoc.streams)) {
+    if (Number.isFinite(s.leadTime.mean.mean) && Number.isFinite(s.completed.mean)) {
+      items += s.completed.mean;
+      leadSum += s.completed.mean * s.leadTime.mean.mean;
+    }
+  }
+  const overallLead = items > 0 ? leadSum / items : NaN;
   const stages: DiffDocument["stages"] = {};
   Object.keys(base.stages).forEach((id, i) => {
     if (!Object.hasOwn(scenario.stages, id)) return;
+    const b = baseDoc.stages[id];
+    const a = scenDoc.stages[id];
+    const wait = diffFigure(d.stage(i, "wait"), grows(b.wait, a.wait));
+    family.push({ f: wait, big: Math.abs(wait.mean) >= minEffect * overallLead });
     const limited = base.stages[id].servers !== Infinity && scenario.stages[id].servers !== Infinity;
-    stages[id] = { wait: figureOf(s.stage(i, "wait")), ...(limited ? { utilization: figureOf(s.stage(i, "utilization")) } : {}) };
+    let utilization: DiffFigure | undefined;
+    if (limited) {
+      utilization = diffFigure(d.stage(i, "utilization"), false);
+      family.push({ f: utilization, big: Math.abs(utilization.mean) >= minEffect });
+    }
+    stages[id] = { wait, ...(utilization ? { utilization } : {}) };
   });
-  return { streams, stages };
+  const reject = holm(
+    family.map((x) => x.f.p ?? NaN),
+    options.alpha ?? 0.05,
+  );
+  family.forEach((x, k) => (x.f.significant = reject[k] && x.big && !x.f.unstable));
+  return { included: d.included, streams, stages };
 }

@@ -1,5 +1,5 @@
 import type { Figure } from "../stats/interval.js";
-import type { RunDocument } from "./document.js";
+import type { RunDocument, RunFigure } from "./document.js";
 import { fig, num, pct, safeText, table } from "./format.js";
 
 /** The terminal report of `vsm run`. */
@@ -7,12 +7,15 @@ export function runTable(doc: RunDocument): string {
   const u = `${doc.timeUnit}s`;
   // A figure some replications could not measure says on how many it rests.
   let partial = false;
-  const f = (x: Figure | undefined) => {
-    if (!x || x.n === 0 || x.n >= doc.replications) return fig(x);
+  let growing = false;
+  // "!" where a figure grows with the run length (no steady state): its interval means little.
+  const bang = (x: RunFigure | undefined) => (x?.unstable ? ((growing = true), " !") : "");
+  const f = (x: RunFigure | undefined) => {
+    if (!x || x.n === 0 || x.n >= doc.included) return fig(x) + bang(x);
     partial = true;
-    return `${fig(x)} [n=${x.n}]`;
+    return `${fig(x)} [n=${x.n}]${bang(x)}`;
   };
-  const p = (x: Figure | undefined) => (x && x.n > 0 && x.n < doc.replications ? ((partial = true), `${pct(x)} [n=${x.n}]`) : pct(x));
+  const p = (x: RunFigure | undefined) => (x && x.n > 0 && x.n < doc.included ? ((partial = true), `${pct(x)} [n=${x.n}]`) : pct(x)) + bang(x);
   const out: string[] = [];
   out.push(
     `${safeText(doc.model)}: ${doc.replications} replication${doc.replications === 1 ? "" : "s"}, seed ${doc.seed}; ` +
@@ -43,22 +46,18 @@ export function runTable(doc: RunDocument): string {
     ),
   );
   out.push("");
-  if (doc.constraint) {
-    const c = doc.constraint;
-    out.push(`Constraint: work waits most in total at ${label(c.stage, c.name)}: ${fig(c.waitingItems)} items waiting there on average.`);
-  }
+  out.push(...constraintLines(doc));
   for (const u of doc.unstable) {
-    out.push(`UNSTABLE: ${u.replications} of ${doc.replications} replications stopped when work in progress hit the cap; work piled up at ${safeText(u.stage)}.`);
+    if (u.replications > 0) {
+      out.push(
+        `UNSTABLE: ${u.replications} of ${doc.replications} replications stopped when work in progress hit the cap; work piled up at ${safeText(u.stage)}. ` +
+          `They are left out: the figures rest on the other ${doc.included}.`,
+      );
+    } else out.push(`UNSTABLE: ${safeText(u.stage)} has no steady state (${safeText(u.cause)}).`);
   }
-  if (doc.precision) {
-    const p = doc.precision;
-    out.push(
-      p.reached
-        ? `Precision: every stream's mean lead time is within ±${num(p.achieved * 100)}% (target ${num(p.target * 100)}%) after ${doc.replications} replications.`
-        : `Precision NOT reached: the widest half-width is ±${num(p.achieved * 100)}% of the mean after ${doc.replications} replications (target ${num(p.target * 100)}%); raise --max-replications.`,
-    );
-  }
-  if (partial) out.push("[n=K]: only K replications measured this figure (no item completed there, or the run was cut short).");
+  if (doc.precision) out.push(precisionLine(doc.precision, doc.replications));
+  if (growing) out.push("! grows with the length of the run: a stage it crosses is overloaded, so there is no steady state and the interval describes this run length only.");
+  if (partial) out.push("[n=K]: only K replications measured this figure (no item completed there).");
   for (const w of doc.warnings) out.push(`warning: ${safeText(w)}`);
   const perf = doc.performance;
   out.push(
@@ -66,6 +65,31 @@ export function runTable(doc: RunDocument): string {
       `${perf.workers ? `${perf.workers} worker thread${perf.workers === 1 ? "" : "s"}` : "in-process"}); generator ${doc.generator}`,
   );
   return out.join("\n");
+}
+
+/**
+ * Two different constraints, in words that say which is which: where work waits most (often a
+ * batch or a gate, cured by releasing more often) and the busiest resource (cured by capacity).
+ * A board that is 85% idle can hold the most work waiting: adding people there would not help.
+ */
+export function constraintLines(doc: RunDocument): string[] {
+  const out: string[] = [];
+  const c = doc.constraint;
+  const b = doc.busiest;
+  if (c) {
+    const idle = c.utilization && Number.isFinite(c.utilization.mean) ? `; its servers are ${num(c.utilization.mean * 100)}% busy` : "";
+    const why = c.utilization && c.utilization.mean < 0.7 ? ", so the wait comes from batching or a gate, not from capacity" : "";
+    out.push(`Flow constraint (where work waits most): ${label(c.stage, c.name)}, ${fig(c.waitingItems)} items waiting there on average${idle}${why}.`);
+  }
+  if (b) out.push(`Capacity constraint (busiest resource): ${label(b.stage, b.name)}, ${pct(b.utilization)} busy.`);
+  return out;
+}
+
+export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number): string {
+  const what = p.rule === "lead time mean" ? "every stream's mean lead time" : "every scenario's change in every stream's mean and p85 lead time (as a share of the base value)";
+  return p.reached
+    ? `Precision: ${what} is known within ±${num(p.achieved * 100)}% (target ±${num(p.target * 100)}%) after ${replications} replications.`
+    : `Precision NOT reached: ${what} is known only within ±${Number.isFinite(p.achieved) ? num(p.achieved * 100) : "-"}% after ${replications} replications (target ±${num(p.target * 100)}%); raise --max-replications.`;
 }
 
 export function label(id: string, name: string): string {

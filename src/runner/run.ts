@@ -2,8 +2,8 @@ import type { Model } from "../model/types.js";
 import { DEFAULT_MAX_WIP } from "../flow/simulation.js";
 import { loopFor } from "../flow/replication.js";
 import type { ReplicationResult } from "../flow/results.js";
-import { tCritical95 } from "../stats/interval.js";
 import { estimatedEvents } from "../model/analysis.js";
+import { inTimeUnit } from "../model/convert.js";
 import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
@@ -17,7 +17,9 @@ export interface RunOptions {
   /** Worker threads; default the machine's available parallelism. 1 runs in-process. */
   workers?: number;
   maxWip?: number;
-  /** Add replications until every stream's mean lead time has a 95% half-width within this share of its mean. */
+  /** Add replications until every stream's mean lead time has a 95% half-width within this share of
+   * its mean; in a comparison, until every scenario's change in every stream's mean and p85 lead
+   * time does, as a share of the base's value. At least PRECISION_MIN_REPLICATIONS are run. */
   precision?: number;
   maxReplications?: number;
   onProgress?: (progress: { done: number; total: number; seconds: number }) => void;
@@ -36,20 +38,24 @@ export interface RunOutcome {
   /** diffs[i]: models[i + 1] minus models[0], paired by replication. */
   diffs: PairedDiff[];
   wallSeconds: number;
-  precision: { target: number; reached: boolean; worst: number } | null;
+  /** What --precision watched (see worstRelativeHalfWidth), and whether it was met. */
+  precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time" } | null;
 }
 
 /**
  * Runs every model for the same replications with the same seeds (common random numbers), on a
  * worker pool when that pays, and merges the figures in replication order.
  */
-export async function simulateModels(models: Model[], options: RunOptions = {}): Promise<RunOutcome> {
+export async function simulateModels(inputs: Model[], options: RunOptions = {}): Promise<RunOutcome> {
   const start = performance.now();
+  // Figures are compared in one unit, the base's.
+  const models = inputs.map((m) => inTimeUnit(m, inputs[0].timeUnit));
   const seed = options.seed ?? models[0].seed;
   const workers = options.workers ?? defaultWorkers();
   const maxWip = options.maxWip ?? DEFAULT_MAX_WIP;
   let total = options.replications ?? models[0].replications;
   const maxReplications = options.maxReplications ?? (options.precision ? Math.max(total, 1000) : total);
+  if (options.precision) total = Math.min(maxReplications, Math.max(total, PRECISION_MIN_REPLICATIONS));
   const ids = models.map((m) => ({ streams: Object.keys(m.streams), stages: Object.keys(m.stages) }));
   const summaries = ids.map((i) => new Summary(i.streams.length, i.stages.length));
   const diffs = ids.slice(1).map((i) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages));
@@ -87,8 +93,8 @@ export async function simulateModels(models: Model[], options: RunOptions = {}):
         await runRange(helpers, done, total, task, merge, timing, options.signal);
       }
       if (!options.precision) break;
-      const worst = worstRelativeHalfWidth(summaries);
-      precision = { target: options.precision, reached: worst <= options.precision, worst };
+      const worst = worstRelativeHalfWidth(summaries, diffs);
+      precision = { target: options.precision, reached: worst <= options.precision, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean" };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate.
       const needed = Math.ceil(done * (worst / options.precision) ** 2 * 1.1);
@@ -182,18 +188,41 @@ async function runRange(
   }
 }
 
-/** Largest 95% half-width of a stream's mean lead time, as a share of the mean, over all models. */
-function worstRelativeHalfWidth(summaries: Summary[]): number {
+/** Fewest replications a --precision run looks at before it may stop: a lucky first few can
+ * show a narrow interval by chance (sequential stopping is optimistic), and a t interval on two
+ * or three values is too wide to act on anyway. */
+export const PRECISION_MIN_REPLICATIONS = 10;
+
+/**
+ * The widest 95% half-width that --precision watches, as a share of the value it is relative to;
+ * Infinity while some watched figure has no interval yet (fewer than two replications measured it).
+ * A run watches every stream's mean lead time. A comparison watches what was asked: every
+ * scenario's change in every stream's mean and p85 lead time, relative to the base's value.
+ * A stream that completes nothing (or items of lead time 0) has no interval to narrow: more
+ * replications cannot help it, so it does not hold the others back.
+ */
+function worstRelativeHalfWidth(summaries: Summary[], diffs: PairedDiff[]): number {
   let worst = 0;
-  for (const s of summaries) {
-    for (let i = 0; i < s.nStreams; i++) {
-      const w = s.stream(i, "leadTimeMean");
-      const v = w.variance();
-      // A stream that completes nothing (or items of lead time 0) has no interval to narrow:
-      // more replications cannot help it, so it does not hold the others back.
-      if (v === null || w.mean === 0) continue;
-      const hw = tCritical95(w.count - 1) * Math.sqrt(v / w.count);
-      worst = Math.max(worst, hw / Math.abs(w.mean));
+  const watch = (hw: number | null, n: number, of: number) => {
+    if (n === 0 || !(Math.abs(of) > 0) || !Number.isFinite(of)) return;
+    worst = Math.max(worst, hw === null ? Infinity : hw / Math.abs(of));
+  };
+  if (diffs.length === 0) {
+    for (const s of summaries) {
+      for (let i = 0; i < s.nStreams; i++) {
+        const f = s.stream(i, "leadTimeMean").figure;
+        watch(f.ci95, f.n, f.mean);
+      }
+    }
+    return worst;
+  }
+  const base = summaries[0];
+  for (const d of diffs) {
+    for (let i = 0; i < base.nStreams; i++) {
+      for (const name of ["leadTimeMean", "leadTimeP85"] as const) {
+        const change = d.stream(i, name).difference.figure;
+        watch(change.ci95, change.n, base.stream(i, name).figure.mean);
+      }
     }
   }
   return worst;

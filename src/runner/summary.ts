@@ -1,88 +1,265 @@
-import { Welford } from "../stats/welford.js";
+import { Moments } from "../stats/moments.js";
+import { QuantileSketch } from "../stats/sketch.js";
+import { type Estimate, deltaEstimate } from "../stats/estimate.js";
 import { STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
 
 const NS = STREAM_FIGURES.length;
 const NG = STAGE_FIGURES.length;
 
 /**
+ * How a reported figure is estimated from what each replication measured (stats/estimate.ts):
+ *  - mean: a time average over the same window in every replication, so the mean over
+ *    replications (throughput, WIP, utilization, queue length);
+ *  - ratio: a per-item figure, a sum over items over their number, pooled over replications
+ *    (lead time per item, wait per visit, touch over lead time): every item weighs the same,
+ *    where a mean of per-replication ratios would weigh a replication of 3 items like one of 300;
+ *  - quantile: of the pooled items of every replication (their sketches merged), with the
+ *    interval by sectioning on the replications' own quantiles.
+ */
+export type FigureDef =
+  | { kind: "mean"; of: number }
+  | { kind: "ratio"; of: number; per: number }
+  | { kind: "quantile"; of: number; q: number };
+
+type StreamField = (typeof STREAM_FIGURES)[number];
+type StageField = (typeof STAGE_FIGURES)[number];
+const sf = (f: StreamField) => STREAM_FIGURES.indexOf(f);
+const gf = (f: StageField) => STAGE_FIGURES.indexOf(f);
+
+export const STREAM_DEFS = {
+  throughput: { kind: "mean", of: sf("throughput") },
+  completed: { kind: "mean", of: sf("completed") },
+  wip: { kind: "mean", of: sf("wip") },
+  flowEfficiency: { kind: "ratio", of: sf("touchSum"), per: sf("leadSum") },
+  leadTimeMean: { kind: "ratio", of: sf("leadSum"), per: sf("completed") },
+  leadTimeP50: { kind: "quantile", of: sf("leadTimeP50"), q: 0.5 },
+  leadTimeP85: { kind: "quantile", of: sf("leadTimeP85"), q: 0.85 },
+  leadTimeP95: { kind: "quantile", of: sf("leadTimeP95"), q: 0.95 },
+} as const satisfies Record<string, FigureDef>;
+
+export const STAGE_DEFS = {
+  utilization: { kind: "mean", of: gf("utilization") },
+  wait: { kind: "ratio", of: gf("waitSum"), per: gf("visits") },
+  queueLength: { kind: "mean", of: gf("queueLength") },
+  visits: { kind: "mean", of: gf("visits") },
+} as const satisfies Record<string, FigureDef>;
+
+export type StreamFigureName = keyof typeof STREAM_DEFS;
+export type StageFigureName = keyof typeof STAGE_DEFS;
+const STREAM_LIST = Object.values(STREAM_DEFS) as FigureDef[];
+const STAGE_LIST = Object.values(STAGE_DEFS) as FigureDef[];
+const STREAM_INDEX = Object.fromEntries(Object.keys(STREAM_DEFS).map((k, i) => [k, i])) as Record<StreamFigureName, number>;
+const STAGE_INDEX = Object.fromEntries(Object.keys(STAGE_DEFS).map((k, i) => [k, i])) as Record<StageFigureName, number>;
+
+const width = (d: FigureDef) => (d.kind === "ratio" ? 2 : 1);
+
+/** One figure's running moments over replications, and on how many it rests. */
+class Acc {
+  readonly m: Moments;
+  /** Replications that measured something (a ratio's denominator above zero). */
+  measured = 0;
+  constructor(k: number) {
+    this.m = new Moments(k);
+  }
+}
+
+/** The values a replication gives a figure, or null if it could not measure it (NaN). */
+function take(d: FigureDef, row: Float64Array, o: number, out: Float64Array, at: number): boolean {
+  const a = row[o + d.of];
+  if (Number.isNaN(a)) return false;
+  out[at] = a;
+  if (d.kind === "ratio") {
+    const b = row[o + d.per];
+    if (Number.isNaN(b)) return false;
+    out[at + 1] = b;
+  }
+  return true;
+}
+
+const measures = (d: FigureDef, v: Float64Array, at: number) => d.kind !== "ratio" || v[at + 1] > 0;
+
+/** The figure's value and gradient at the estimate (its part of a delta-method estimate). */
+function point(d: FigureDef, mean: Float64Array, at: number, pooled: QuantileSketch | null): { value: number; grad: number[]; centre: number[] } {
+  if (d.kind === "ratio") {
+    const y = mean[at];
+    const x = mean[at + 1];
+    return { value: x > 0 ? y / x : NaN, grad: [1 / x, -y / (x * x)], centre: [y, x] };
+  }
+  if (d.kind === "quantile") {
+    const q = pooled!.quantile(d.q);
+    return { value: q, grad: [1], centre: [q] };
+  }
+  return { value: mean[at], grad: [1], centre: [mean[at]] };
+}
+
+/**
  * Figures of one model across replications, accumulated in replication order (so the numbers
- * are the same to the last digit whatever the number of workers). A figure a replication could
- * not measure (NaN: no item completed, an unlimited stage's utilization) is left out of its mean.
+ * are the same to the last digit whatever the number of workers). A replication stopped by the
+ * work-in-progress cap measured a shorter window of an organization that was piling up work: it
+ * is counted, and left out of every figure.
  */
 export class Summary {
-  readonly streams: Welford[];
-  readonly stages: Welford[];
+  private readonly streamAcc: Acc[];
+  private readonly stageAcc: Acc[];
+  /** Each stream's lead times, pooled over the replications in the figures. */
+  readonly leadTimes: QuantileSketch[];
   replications = 0;
+  /** Replications in the figures: all but those stopped by the work-in-progress cap. */
+  included = 0;
   events = 0;
   /** Replications stopped by the work-in-progress cap, by the stage where work piled up. */
   readonly unstable = new Map<string, number>();
+  private readonly buf = new Float64Array(2);
 
   constructor(
     readonly nStreams: number,
     readonly nStages: number,
   ) {
-    this.streams = Array.from({ length: nStreams * NS }, () => new Welford());
-    this.stages = Array.from({ length: nStages * NG }, () => new Welford());
+    this.streamAcc = Array.from({ length: nStreams * STREAM_LIST.length }, (_, i) => new Acc(width(STREAM_LIST[i % STREAM_LIST.length])));
+    this.stageAcc = Array.from({ length: nStages * STAGE_LIST.length }, (_, i) => new Acc(width(STAGE_LIST[i % STAGE_LIST.length])));
+    this.leadTimes = Array.from({ length: nStreams }, () => new QuantileSketch());
   }
 
   add(r: ReplicationResult): void {
     this.replications++;
     this.events += r.events;
-    addAll(this.streams, r.streams);
-    addAll(this.stages, r.stages);
-    if (r.unstable) this.unstable.set(r.unstable.stage, (this.unstable.get(r.unstable.stage) ?? 0) + 1);
+    if (r.unstable) {
+      this.unstable.set(r.unstable.stage, (this.unstable.get(r.unstable.stage) ?? 0) + 1);
+      return;
+    }
+    this.included++;
+    this.addAll(this.streamAcc, STREAM_LIST, this.nStreams, NS, r.streams);
+    this.addAll(this.stageAcc, STAGE_LIST, this.nStages, NG, r.stages);
+    for (let i = 0; i < this.nStreams; i++) this.leadTimes[i].merge(r.sketches[i]);
   }
 
-  stream(i: number, f: (typeof STREAM_FIGURES)[number]): Welford {
-    return this.streams[i * NS + STREAM_FIGURES.indexOf(f)];
+  private addAll(acc: Acc[], defs: FigureDef[], n: number, rowWidth: number, row: Float64Array): void {
+    const v = this.buf;
+    for (let e = 0; e < n; e++) {
+      for (let f = 0; f < defs.length; f++) {
+        if (!take(defs[f], row, e * rowWidth, v, 0)) continue;
+        const a = acc[e * defs.length + f];
+        a.m.add(v);
+        if (measures(defs[f], v, 0)) a.measured++;
+      }
+    }
   }
 
-  stage(s: number, f: (typeof STAGE_FIGURES)[number]): Welford {
-    return this.stages[s * NG + STAGE_FIGURES.indexOf(f)];
+  stream(i: number, name: StreamFigureName): Estimate {
+    const d = STREAM_LIST[STREAM_INDEX[name]];
+    return estimateOf(d, this.streamAcc[i * STREAM_LIST.length + STREAM_INDEX[name]], this.leadTimes[i]);
+  }
+
+  stage(s: number, name: StageFigureName): Estimate {
+    const d = STAGE_LIST[STAGE_INDEX[name]];
+    return estimateOf(d, this.stageAcc[s * STAGE_LIST.length + STAGE_INDEX[name]], null);
+  }
+
+  /** Every figure as [estimate, half-width, n], streams then stages: to check that two runs agree to the last digit. */
+  all(): number[][] {
+    const out: number[][] = [];
+    const push = (e: Estimate) => out.push([e.figure.mean, e.figure.ci95 ?? NaN, e.figure.n]);
+    for (let i = 0; i < this.nStreams; i++) for (const k of Object.keys(STREAM_DEFS) as StreamFigureName[]) push(this.stream(i, k));
+    for (let i = 0; i < this.nStages; i++) for (const k of Object.keys(STAGE_DEFS) as StageFigureName[]) push(this.stage(i, k));
+    return out;
   }
 }
 
-function addAll(acc: Welford[], values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) acc[i].add(values[i]);
+function estimateOf(d: FigureDef, a: Acc, pooled: QuantileSketch | null): Estimate {
+  const p = point(d, a.m.mean, 0, pooled);
+  return deltaEstimate(p.value, p.grad, a.m, p.centre, a.measured);
 }
 
 /**
  * Paired differences, scenario minus base, replication by replication: under common random
  * numbers each replication of the scenario is the twin of the base's, so the variance of the
  * difference is far below the sum of the two variances. Streams and stages are matched by id.
+ * A pair is left out when either twin was stopped by the work-in-progress cap.
+ *
+ * Each figure keeps the joint moments of (scenario's values, base's values), so both the
+ * difference g(s) - g(b) and the relative change g(s) / g(b) - 1 get a delta-method interval
+ * that counts the uncertainty of the base as well as of the scenario.
  */
 export class PairedDiff {
-  readonly summary: Summary;
   private readonly streamPairs: [number, number][];
   private readonly stagePairs: [number, number][];
+  private readonly streamAcc: Acc[];
+  private readonly stageAcc: Acc[];
+  /** Lead times of the pairs included, per base stream: [scenario's, base's]. */
+  private readonly leadTimes: [QuantileSketch, QuantileSketch][];
+  pairs = 0;
+  included = 0;
+  private readonly buf = new Float64Array(4);
 
   constructor(baseStreams: string[], baseStages: string[], streams: string[], stages: string[]) {
-    this.streamPairs = pairs(baseStreams, streams);
-    this.stagePairs = pairs(baseStages, stages);
-    this.summary = new Summary(baseStreams.length, baseStages.length);
+    this.streamPairs = matching(baseStreams, streams);
+    this.stagePairs = matching(baseStages, stages);
+    this.streamAcc = Array.from({ length: baseStreams.length * STREAM_LIST.length }, (_, i) => new Acc(2 * width(STREAM_LIST[i % STREAM_LIST.length])));
+    this.stageAcc = Array.from({ length: baseStages.length * STAGE_LIST.length }, (_, i) => new Acc(2 * width(STAGE_LIST[i % STAGE_LIST.length])));
+    this.leadTimes = baseStreams.map(() => [new QuantileSketch(), new QuantileSketch()]);
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
-    this.summary.replications++;
-    diff(this.summary.streams, this.streamPairs, NS, base.streams, scenario.streams);
-    diff(this.summary.stages, this.stagePairs, NG, base.stages, scenario.stages);
+    this.pairs++;
+    if (base.unstable || scenario.unstable) return;
+    this.included++;
+    this.addAll(this.streamAcc, STREAM_LIST, this.streamPairs, NS, base.streams, scenario.streams);
+    this.addAll(this.stageAcc, STAGE_LIST, this.stagePairs, NG, base.stages, scenario.stages);
+    for (const [i, j] of this.streamPairs) {
+      this.leadTimes[i][0].merge(scenario.sketches[j]);
+      this.leadTimes[i][1].merge(base.sketches[i]);
+    }
+  }
+
+  private addAll(acc: Acc[], defs: FigureDef[], idx: [number, number][], rowWidth: number, base: Float64Array, scen: Float64Array): void {
+    const v = this.buf;
+    for (const [i, j] of idx) {
+      for (let f = 0; f < defs.length; f++) {
+        const d = defs[f];
+        const k = width(d);
+        if (!take(d, scen, j * rowWidth, v, 0) || !take(d, base, i * rowWidth, v, k)) continue;
+        const a = acc[i * defs.length + f];
+        a.m.add(v);
+        if (measures(d, v, 0) && measures(d, v, k)) a.measured++;
+      }
+    }
+  }
+
+  /** Scenario minus base for the base's stream i. */
+  stream(i: number, name: StreamFigureName): { difference: Estimate; relative: Estimate } {
+    const d = STREAM_LIST[STREAM_INDEX[name]];
+    return pairedOf(d, this.streamAcc[i * STREAM_LIST.length + STREAM_INDEX[name]], this.leadTimes[i]);
+  }
+
+  stage(s: number, name: StageFigureName): { difference: Estimate; relative: Estimate } {
+    const d = STAGE_LIST[STAGE_INDEX[name]];
+    return pairedOf(d, this.stageAcc[s * STAGE_LIST.length + STAGE_INDEX[name]], null);
   }
 }
 
-function pairs(base: string[], other: string[]): [number, number][] {
+function pairedOf(d: FigureDef, a: Acc, pooled: [QuantileSketch, QuantileSketch] | null): { difference: Estimate; relative: Estimate } {
+  const k = width(d);
+  const s = point(d, a.m.mean, 0, pooled?.[0] ?? null);
+  const b = point(d, a.m.mean, k, pooled?.[1] ?? null);
+  const centre = [...s.centre, ...b.centre];
+  const difference = deltaEstimate(s.value - b.value, [...s.grad, ...b.grad.map((g) => -g)], a.m, centre, a.measured);
+  // g(s) / g(b) - 1: d/ds = grad(s) / g(b), d/db = -g(s) grad(b) / g(b)^2.
+  const r = s.value / b.value;
+  const relative = deltaEstimate(
+    b.value !== 0 ? r - 1 : NaN,
+    [...s.grad.map((g) => g / b.value), ...b.grad.map((g) => (-r * g) / b.value)],
+    a.m,
+    centre,
+    a.measured,
+  );
+  return { difference, relative };
+}
+
+function matching(base: string[], other: string[]): [number, number][] {
   const out: [number, number][] = [];
   base.forEach((id, i) => {
     const j = other.indexOf(id);
     if (j >= 0) out.push([i, j]);
   });
   return out;
-}
-
-function diff(acc: Welford[], idx: [number, number][], width: number, base: Float64Array, scen: Float64Array): void {
-  for (const [i, j] of idx) {
-    for (let f = 0; f < width; f++) {
-      const d = scen[j * width + f] - base[i * width + f];
-      if (!Number.isNaN(d)) acc[i * width + f].add(d);
-    }
-  }
 }

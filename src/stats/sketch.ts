@@ -9,6 +9,18 @@
  * Values <= 0 (a lead time of zero in a model of pure delays set to 0) are counted apart, and
  * +Infinity is counted but held in no bucket: the ranks above the buckets' are the maximum.
  */
+/** A sketch as plain data (see QuantileSketch.state). */
+export interface SketchState {
+  alpha: number;
+  /** Bucket index of counts[0]. */
+  offset: number;
+  counts: Float64Array;
+  zeros: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
 export class QuantileSketch {
   readonly alpha: number;
   private readonly logGamma: number;
@@ -105,6 +117,54 @@ export class QuantileSketch {
       }
     }
     return this.max;
+  }
+
+  /**
+   * The sketch as plain data, to cross to the main thread: the used buckets only. Sketches of the
+   * same alpha merge exactly (bucket counts add), so a quantile of the pooled items of every
+   * replication is the quantile of one sketch fed all of them, in any order.
+   */
+  state(): SketchState {
+    let lo = 0;
+    let hi = this.used ? this.counts.length : 0;
+    while (lo < hi && this.counts[lo] === 0) lo++;
+    while (hi > lo && this.counts[hi - 1] === 0) hi--;
+    return { alpha: this.alpha, offset: this.offset + lo, counts: this.counts.slice(lo, hi), zeros: this.zeros, count: this.count, min: this.min, max: this.max };
+  }
+
+  /** Add every value another sketch (of the same alpha) has seen. */
+  merge(other: SketchState): void {
+    if (other.alpha !== this.alpha) throw new RangeError(`QuantileSketch.merge: alpha ${other.alpha} differs from ${this.alpha}`);
+    this.count += other.count;
+    this.zeros += other.zeros;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+    const n = other.counts.length;
+    if (n === 0) return;
+    // Make room for both ends first, then add counts in place.
+    this.bump(other.offset);
+    this.counts[other.offset - this.offset]--;
+    if (n > 1) {
+      this.bump(other.offset + n - 1);
+      this.counts[other.offset + n - 1 - this.offset]--;
+    }
+    const at = other.offset - this.offset;
+    for (let j = 0; j < n; j++) this.counts[at + j] += other.counts[j];
+  }
+
+  /** Share of the values at or below x (buckets' representatives against x); NaN when empty. */
+  cdf(x: number): number {
+    if (this.count === 0) return NaN;
+    if (x < this.min) return 0;
+    if (x >= this.max) return 1;
+    let seen = this.zeros;
+    if (x <= 0) return seen / this.count;
+    const g = Math.exp(this.logGamma);
+    for (let j = 0; j < this.counts.length; j++) {
+      if ((2 * Math.pow(g, j + this.offset)) / (g + 1) > x) break;
+      seen += this.counts[j];
+    }
+    return seen / this.count;
   }
 
   /** Count one value in bucket i. */

@@ -36,7 +36,7 @@ describe("vsm run", () => {
     expect(r.stdout).toMatch(/^Web \(web\)\s/m);
     for (const stage of ["intake", "dev", "review"]) expect(r.stdout).toMatch(new RegExp(`^${stage}\\s`, "m"));
     // review is at offered load 0.89, the others at 0.2 and 0.37.
-    expect(r.stdout).toMatch(/^Constraint: .*\breview\b/m);
+    expect(r.stdout).toMatch(/^Flow constraint \(where work waits most\): review\b/m);
   });
 
   it("--json prints one JSON document and nothing else, with every documented figure", async () => {

@@ -41,7 +41,7 @@ describe("robustness", () => {
     expect(r.seconds).toBeLessThan(10);
     const j = await vsm(["run", file, "-r", "2", "--max-wip", "300", "-w", "1", "--json"]);
     const doc = JSON.parse(j.stdout);
-    expect(doc.unstable).toEqual([{ stage: "review", replications: 2 }]);
+    expect(doc.unstable).toEqual([{ stage: "review", replications: 2, cause: "offered load 1.50 >= 1" }]);
     expect(doc.warnings[0]).toMatch(/review is overloaded/);
     expect(j.stderr).toMatch(/warning: stage review is overloaded/);
   });
@@ -70,7 +70,7 @@ describe("robustness", () => {
     const r = await vsm(["run", "models/acme-saas.yaml", "-r", "2", "-o", csv, "-q"]);
     expect(r.status).toBe(0);
     const lines = readFileSync(csv, "utf8").trim().split("\n");
-    expect(lines[0]).toBe("model,kind,id,name,figure,mean,ci95,n");
+    expect(lines[0]).toBe("model,kind,id,name,figure,mean,ci95,n,unstable,change,changeCi95,p,significant");
     expect(lines.some((l) => l.includes("stream,payments,Payments,leadTime.p85,"))).toBe(true);
     const json = join(dir.dir, "run.json");
     await vsm(["run", "models/acme-saas.yaml", "-r", "2", "-o", json, "-q"]);

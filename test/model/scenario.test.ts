@@ -300,7 +300,8 @@ describe("vsm compare", () => {
     expect(Object.keys(s.diff.streams)).toEqual(["payments", "webapp", "mobile", "platform"]);
     for (const id of Object.keys(s.diff.streams)) {
       const p85 = s.diff.streams[id].leadTime.p85;
-      expect(Object.keys(p85).sort(), id).toEqual(["ci95", "mean", "n"]);
+      expect(Object.keys(p85).sort(), id).toEqual(["ci95", "mean", "n", "p", "relative", "significant"]);
+      expect(Object.keys(p85.relative).sort(), id).toEqual(["ci95", "mean", "n"]);
       expect(Number.isFinite(p85.mean), id).toBe(true);
       expect(Number.isFinite(p85.ci95) && p85.ci95 >= 0, id).toBe(true);
     }

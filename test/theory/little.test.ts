@@ -81,7 +81,7 @@ describe("Little's law on a value stream with rework, an optional step, a fork a
 
     model.stageIds.forEach((id, s) => {
       const queue = results.map((r) => r.stages[s * G + at(STAGE_FIGURES, "queueLength")]);
-      const gap = results.map((r) => r.stages[s * G + at(STAGE_FIGURES, "queueLength")] - r.stages[s * G + at(STAGE_FIGURES, "waitTotal")] / horizon);
+      const gap = results.map((r) => r.stages[s * G + at(STAGE_FIGURES, "queueLength")] - r.stages[s * G + at(STAGE_FIGURES, "waitSum")] / horizon);
       const meanQueue = figureOf(queue).mean;
       if (meanQueue > 0.05) expectGapZero(`${id}: items waiting - visit rate x wait`, figureOf(gap), meanQueue);
       else expect(Math.abs(figureOf(gap).mean), `${id}: hardly anything waits, and Little agrees`).toBeLessThan(0.005);
