@@ -1,6 +1,7 @@
 import { Moments } from "../stats/moments.js";
-import { QuantileSketch } from "../stats/sketch.js";
+import { PooledQuantiles } from "../stats/quantiles.js";
 import { type Estimate, deltaEstimate } from "../stats/estimate.js";
+import { tCritical95 } from "../stats/interval.js";
 import { STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
 
 const NS = STREAM_FIGURES.length;
@@ -13,8 +14,8 @@ const NG = STAGE_FIGURES.length;
  *  - ratio: a per-item figure, a sum over items over their number, pooled over replications
  *    (lead time per item, wait per visit, touch over lead time): every item weighs the same,
  *    where a mean of per-replication ratios would weigh a replication of 3 items like one of 300;
- *  - quantile: of the pooled items of every replication (their sketches merged), with the
- *    interval by sectioning on the replications' own quantiles.
+ *  - quantile: of the pooled items of every replication (their sketches merged), with
+ *    Woodruff's interval, the replication as the cluster (stats/quantiles.ts).
  */
 export type FigureDef =
   | { kind: "mean"; of: number }
@@ -78,18 +79,14 @@ function take(d: FigureDef, row: Float64Array, o: number, out: Float64Array, at:
 
 const measures = (d: FigureDef, v: Float64Array, at: number) => d.kind !== "ratio" || v[at + 1] > 0;
 
-/** The figure's value and gradient at the estimate (its part of a delta-method estimate). */
-function point(d: FigureDef, mean: Float64Array, at: number, pooled: QuantileSketch | null): { value: number; grad: number[]; centre: number[] } {
+/** A mean or ratio figure's value and gradient at the estimate (its part of a delta-method estimate). */
+function point(d: FigureDef, mean: Float64Array, at: number): { value: number; grad: number[] } {
   if (d.kind === "ratio") {
     const y = mean[at];
     const x = mean[at + 1];
-    return { value: x > 0 ? y / x : NaN, grad: [1 / x, -y / (x * x)], centre: [y, x] };
+    return { value: x > 0 ? y / x : NaN, grad: [1 / x, -y / (x * x)] };
   }
-  if (d.kind === "quantile") {
-    const q = pooled!.quantile(d.q);
-    return { value: q, grad: [1], centre: [q] };
-  }
-  return { value: mean[at], grad: [1], centre: [mean[at]] };
+  return { value: mean[at], grad: [1] };
 }
 
 /**
@@ -102,7 +99,7 @@ export class Summary {
   private readonly streamAcc: Acc[];
   private readonly stageAcc: Acc[];
   /** Each stream's lead times, pooled over the replications in the figures. */
-  readonly leadTimes: QuantileSketch[];
+  readonly leadTimes: PooledQuantiles[];
   replications = 0;
   /** Replications in the figures: all but those stopped by the work-in-progress cap. */
   included = 0;
@@ -117,7 +114,7 @@ export class Summary {
   ) {
     this.streamAcc = Array.from({ length: nStreams * STREAM_LIST.length }, (_, i) => new Acc(width(STREAM_LIST[i % STREAM_LIST.length])));
     this.stageAcc = Array.from({ length: nStages * STAGE_LIST.length }, (_, i) => new Acc(width(STAGE_LIST[i % STAGE_LIST.length])));
-    this.leadTimes = Array.from({ length: nStreams }, () => new QuantileSketch());
+    this.leadTimes = Array.from({ length: nStreams }, () => new PooledQuantiles());
   }
 
   add(r: ReplicationResult): void {
@@ -130,7 +127,7 @@ export class Summary {
     this.included++;
     this.addAll(this.streamAcc, STREAM_LIST, this.nStreams, NS, r.streams);
     this.addAll(this.stageAcc, STAGE_LIST, this.nStages, NG, r.stages);
-    for (let i = 0; i < this.nStreams; i++) this.leadTimes[i].merge(r.sketches[i]);
+    for (let i = 0; i < this.nStreams; i++) this.leadTimes[i].add(r.sketches[i]);
   }
 
   private addAll(acc: Acc[], defs: FigureDef[], n: number, rowWidth: number, row: Float64Array): void {
@@ -165,9 +162,10 @@ export class Summary {
   }
 }
 
-function estimateOf(d: FigureDef, a: Acc, pooled: QuantileSketch | null): Estimate {
-  const p = point(d, a.m.mean, 0, pooled);
-  return deltaEstimate(p.value, p.grad, a.m, p.centre, a.measured);
+function estimateOf(d: FigureDef, a: Acc, pooled: PooledQuantiles | null): Estimate {
+  if (d.kind === "quantile") return pooled!.estimate(d.q, a.measured);
+  const p = point(d, a.m.mean, 0);
+  return deltaEstimate(p.value, p.grad, a.m, undefined, a.measured);
 }
 
 /**
@@ -186,7 +184,7 @@ export class PairedDiff {
   private readonly streamAcc: Acc[];
   private readonly stageAcc: Acc[];
   /** Lead times of the pairs included, per base stream: [scenario's, base's]. */
-  private readonly leadTimes: [QuantileSketch, QuantileSketch][];
+  private readonly leadTimes: [PooledQuantiles, PooledQuantiles][];
   pairs = 0;
   included = 0;
   private readonly buf = new Float64Array(4);
@@ -196,7 +194,7 @@ export class PairedDiff {
     this.stagePairs = matching(baseStages, stages);
     this.streamAcc = Array.from({ length: baseStreams.length * STREAM_LIST.length }, (_, i) => new Acc(2 * width(STREAM_LIST[i % STREAM_LIST.length])));
     this.stageAcc = Array.from({ length: baseStages.length * STAGE_LIST.length }, (_, i) => new Acc(2 * width(STAGE_LIST[i % STAGE_LIST.length])));
-    this.leadTimes = baseStreams.map(() => [new QuantileSketch(), new QuantileSketch()]);
+    this.leadTimes = baseStreams.map(() => [new PooledQuantiles(), new PooledQuantiles()]);
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
@@ -206,8 +204,8 @@ export class PairedDiff {
     this.addAll(this.streamAcc, STREAM_LIST, this.streamPairs, NS, base.streams, scenario.streams);
     this.addAll(this.stageAcc, STAGE_LIST, this.stagePairs, NG, base.stages, scenario.stages);
     for (const [i, j] of this.streamPairs) {
-      this.leadTimes[i][0].merge(scenario.sketches[j]);
-      this.leadTimes[i][1].merge(base.sketches[i]);
+      this.leadTimes[i][0].add(scenario.sketches[j]);
+      this.leadTimes[i][1].add(base.sketches[i]);
     }
   }
 
@@ -237,21 +235,49 @@ export class PairedDiff {
   }
 }
 
-function pairedOf(d: FigureDef, a: Acc, pooled: [QuantileSketch, QuantileSketch] | null): { difference: Estimate; relative: Estimate } {
+function pairedOf(d: FigureDef, a: Acc, pooled: [PooledQuantiles, PooledQuantiles] | null): { difference: Estimate; relative: Estimate } {
+  if (d.kind === "quantile") return pairedQuantile(d.q, a, pooled!);
   const k = width(d);
-  const s = point(d, a.m.mean, 0, pooled?.[0] ?? null);
-  const b = point(d, a.m.mean, k, pooled?.[1] ?? null);
-  const centre = [...s.centre, ...b.centre];
-  const difference = deltaEstimate(s.value - b.value, [...s.grad, ...b.grad.map((g) => -g)], a.m, centre, a.measured);
+  const s = point(d, a.m.mean, 0);
+  const b = point(d, a.m.mean, k);
+  const difference = deltaEstimate(s.value - b.value, [...s.grad, ...b.grad.map((g) => -g)], a.m, undefined, a.measured);
   // g(s) / g(b) - 1: d/ds = grad(s) / g(b), d/db = -g(s) grad(b) / g(b)^2.
   const r = s.value / b.value;
   const relative = deltaEstimate(
     b.value !== 0 ? r - 1 : NaN,
     [...s.grad.map((g) => g / b.value), ...b.grad.map((g) => (-r * g) / b.value)],
     a.m,
-    centre,
+    undefined,
     a.measured,
   );
+  return { difference, relative };
+}
+
+/**
+ * A change in a pooled quantile: each side's standard error from its own Woodruff interval, and
+ * their correlation under common random numbers from the twins' own quantiles, replication by
+ * replication. (The exact cross-term would need the joint counts of both at every pair of
+ * buckets; the correlation of per-replication quantiles is attenuated by their coarseness, which
+ * errs towards a wider interval.)
+ */
+function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQuantiles]): { difference: Estimate; relative: Estimate } {
+  const s = ps.estimate(q, a.measured);
+  const b = pb.estimate(q, a.measured);
+  const S = a.m.spread();
+  const rho = S[0] > 0 && S[3] > 0 ? Math.max(-1, Math.min(1, S[1] / Math.sqrt(S[0] * S[3]))) : 0;
+  const df = Math.min(s.df, b.df);
+  const n = a.measured;
+  const qs = s.figure.mean;
+  const qb = b.figure.mean;
+  const make = (value: number, v: number): Estimate => {
+    if (!(df >= 1) || !Number.isFinite(v)) return { figure: { mean: value, ci95: null, n }, se: NaN, df: 0 };
+    const se = Math.sqrt(Math.max(0, v));
+    return { figure: { mean: value, ci95: tCritical95(df) * se, n }, se, df };
+  };
+  const cov = rho * s.se * b.se;
+  const difference = make(qs - qb, s.se * s.se + b.se * b.se - 2 * cov);
+  const r = qs / qb;
+  const relative = make(qb !== 0 ? r - 1 : NaN, (s.se * s.se + r * r * b.se * b.se - 2 * r * cov) / (qb * qb));
   return { difference, relative };
 }
 

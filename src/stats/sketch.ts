@@ -152,6 +152,11 @@ export class QuantileSketch {
     for (let j = 0; j < n; j++) this.counts[at + j] += other.counts[j];
   }
 
+  /** The bucket a value x > 0 falls in (the one add() counts it in). */
+  bucketOf(x: number): number {
+    return Math.ceil(Math.log(x) / this.logGamma);
+  }
+
   /** Share of the values at or below x (buckets' representatives against x); NaN when empty. */
   cdf(x: number): number {
     if (this.count === 0) return NaN;
