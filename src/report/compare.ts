@@ -146,7 +146,7 @@ export function compareTable(doc: CompareDocument): string {
   const m = doc.marks;
   out.push(
     `* the change is significant at ${num(m.alpha * 100)}% after Holm's correction over every figure of its future state, and at least ${num(m.minEffect * 100)}% ` +
-      `of the base value (a stage's wait: of the base's mean lead time over all items; utilization: ${num(m.minEffect * 100)} points).`,
+      `of the base value (a stage's wait: of the base's mean lead time over all items; utilization: ${num(m.minEffect * 100)} point${m.minEffect === 0.01 ? "" : "s"}).`,
   );
   out.push("Change: relative to the base, with a 95% interval that counts the base's own uncertainty (delta method). Utilization changes are in percentage points.");
   if (growing) out.push("! grows with the length of the run: a stage it crosses is overloaded, so there is no steady state and the interval describes this run length only.");

@@ -86,9 +86,11 @@ export function instability(model: Model, s: Summary): { unstable: RunDocument["
       unstable.push({ stage: l.stage, replications: s.unstable.get(l.stage) ?? 0, cause });
     }
   }
+  // A stage where the cap stopped replications but whose offered load is below capacity may be
+  // stable (near saturation, or a long transient): its replications are left out and it is
+  // listed, but its figures are not said to grow with the run.
   for (const [stage, replications] of s.unstable) {
     if (stages.has(stage)) continue;
-    stages.add(stage);
     unstable.push({ stage, replications, cause: "work in progress hit the cap" });
   }
   const streams = new Set<string>();

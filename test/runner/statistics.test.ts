@@ -1,0 +1,210 @@
+/**
+ * Issue #11's statistical slips, each as a user met it: replications stopped by the
+ * work-in-progress cap averaged in, tight intervals on a model with no steady state, --precision
+ * satisfied by one replication, false marks under no change, figures in two time units
+ * subtracted, the constraint named by its queue alone.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compare, loadModel, simulate, simulateModels, validateModel } from "../../src/index.js";
+import { compareDocument, compareTable } from "../../src/report/compare.js";
+import { runTable } from "../../src/report/table.js";
+
+const exp = (mean: number) => ({ dist: "exponential", mean });
+const mm1 = (rate: number, extra: object = {}) => ({
+  warmup: 20,
+  horizon: 2000,
+  stages: { dev: { servers: 1, processTime: exp(1) } },
+  streams: { work: { arrivals: { rate }, route: ["dev"] } },
+  ...extra,
+});
+
+describe("replications stopped by the work-in-progress cap", () => {
+  it("are counted, left out of every figure, and said so (M/M/1 at rho 0.97, cap 60)", async () => {
+    const model = validateModel(mm1(0.97), "cap.yaml");
+    const doc = await simulate(model, { replications: 20, seed: 3, workers: 1, maxWip: 60 });
+    const capped = doc.unstable.find((u) => u.stage === "dev")!;
+    expect(capped.replications).toBeGreaterThan(0);
+    expect(capped.replications).toBeLessThan(20);
+    expect(doc.included).toBe(20 - capped.replications);
+    for (const f of [doc.streams.work.leadTime.mean, doc.streams.work.leadTime.p85, doc.stages.dev.wait, doc.stages.dev.utilization!]) {
+      expect(f.n).toBe(doc.included);
+    }
+    const text = runTable(doc);
+    expect(text).toMatch(new RegExp(`UNSTABLE: ${capped.replications} of 20 replications stopped .* left out: the figures rest on the other ${doc.included}`));
+    // Below capacity by the model's own figures: listed, but not said to grow with the run.
+    expect(doc.streams.work.leadTime.mean.unstable).toBeUndefined();
+  });
+});
+
+describe("a model with no steady state", () => {
+  const overloaded = validateModel(mm1(1.25, { horizon: 200 }), "overloaded.yaml");
+  it("marks every figure that grows with the run length, in JSON and in the table, and lists the stage", async () => {
+    const doc = await simulate(overloaded, { replications: 5, seed: 1, workers: 1 });
+    expect(doc.warnings.length).toBeGreaterThan(0);
+    expect(doc.unstable).toEqual([{ stage: "dev", replications: 0, cause: "offered load 1.25 >= 1" }]);
+    const s = doc.streams.work;
+    for (const f of [s.leadTime.mean, s.leadTime.p50, s.leadTime.p85, s.leadTime.p95, s.wip, s.flowEfficiency, doc.stages.dev.wait, doc.stages.dev.queueLength]) {
+      expect(f.unstable).toBe(true);
+    }
+    for (const f of [s.throughput, s.completed, doc.stages.dev.utilization!, doc.stages.dev.visits]) expect(f.unstable).toBeUndefined();
+    const text = runTable(doc);
+    expect(text).toMatch(/ !/);
+    expect(text).toMatch(/^! grows with the length of the run/m);
+  });
+
+  it("gives a change against it no mark and no interval in the headline", async () => {
+    const fixed = validateModel(mm1(1.25, { horizon: 200, stages: { dev: { servers: 2, processTime: exp(1) } } }), "fixed.yaml");
+    const doc = await compare(overloaded, [fixed], { replications: 5, seed: 1, workers: 1 });
+    const d = doc.scenarios[0].diff.streams.work.leadTime.mean;
+    expect(d.unstable).toBe(true);
+    expect(d.significant).toBe(false);
+    expect(compareTable(doc)).toMatch(/p85 lead time .* \(grows with the run length: no steady state\)/);
+  });
+});
+
+describe("--precision", () => {
+  it("never stops on one replication, and says what it watched", async () => {
+    const model = validateModel(mm1(0.5, { horizon: 200 }), "precision.yaml");
+    const doc = await simulate(model, { replications: 1, precision: 0.01, maxReplications: 15, seed: 2, workers: 1 });
+    expect(doc.replications).toBeGreaterThanOrEqual(10);
+    expect(doc.precision!.reached).toBe(doc.precision!.achieved <= 0.01);
+    expect(doc.precision!.achieved).toBeGreaterThan(0);
+    expect(runTable(doc)).toMatch(/Precision NOT reached: every stream's mean lead time is known only within ±\d/);
+  });
+
+  it("in compare watches the paired change in mean and p85 lead time, and says when it is not met", async () => {
+    const base = validateModel(mm1(0.5, { horizon: 200 }), "base.yaml");
+    const faster = validateModel(mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "faster.yaml");
+    const doc = await compare(base, [faster], { replications: 2, precision: 0.001, maxReplications: 12, seed: 2, workers: 1 });
+    expect(doc.base.replications).toBe(12);
+    expect(doc.base.precision!.rule).toBe("paired change in mean and p85 lead time");
+    expect(compareTable(doc)).toMatch(/Precision NOT reached: every scenario's change in every stream's mean and p85 lead time .* after 12 replications/);
+    const met = await compare(base, [faster], { replications: 2, precision: 0.2, seed: 2, workers: 1 });
+    expect(met.base.precision!.reached).toBe(true);
+    const d = met.scenarios[0].diff.streams.work.leadTime;
+    const b = met.base.streams.work.leadTime;
+    expect(d.mean.ci95! / b.mean.mean).toBeLessThanOrEqual(0.2);
+    expect(d.p85.ci95! / b.p85.mean).toBeLessThanOrEqual(0.2);
+  });
+});
+
+describe("significance marks", () => {
+  // Two streams, three stages: 18 figures a scenario. The "future state" swaps one stage's
+  // exponential process time for a gamma with cv 1, the same distribution drawn another way: no
+  // change at all, but the draws differ, so every figure moves by noise.
+  const raw = (service: object) => ({
+    warmup: 20,
+    horizon: 300,
+    stages: { a: { servers: 2, processTime: exp(1.2) }, b: { servers: 1, processTime: service }, c: { servers: 1, processTime: exp(0.5) } },
+    streams: { x: { arrivals: { rate: 0.6 }, route: ["a", "b", "c"] }, y: { arrivals: { rate: 0.5 }, route: ["a", "c"] } },
+  });
+  it("under no change: Holm keeps the family-wise false marks near 5% (raw p-values would mark far more)", async () => {
+    const base = validateModel(raw(exp(0.8)), "base.yaml");
+    const same = validateModel(raw({ dist: "gamma", mean: 0.8, cv: 1 }), "same.yaml");
+    let marked = 0;
+    let rawHits = 0;
+    for (let e = 0; e < 20; e++) {
+      const doc = await compare(base, [same], { replications: 10, seed: 900 + e, workers: 1 });
+      const d = doc.scenarios[0].diff;
+      const all = [...Object.values(d.streams).flatMap((s) => [s.throughput, s.wip, s.leadTime.mean, s.leadTime.p50, s.leadTime.p85, s.leadTime.p95]), ...Object.values(d.stages).flatMap((s) => [s.wait, ...(s.utilization ? [s.utilization] : [])])];
+      expect(all.length).toBe(18);
+      if (all.some((f) => f.significant)) marked++;
+      rawHits += all.filter((f) => f.p !== null && f.p < 0.05).length;
+    }
+    // Binomial(20, 0.05) for Holm: P(4 or more) = 0.016. Raw p < 0.05 on 360 figures: ~18 expected.
+    expect(marked).toBeLessThanOrEqual(3);
+    expect(rawHits).toBeGreaterThan(5);
+  });
+
+  it("a real but trivial change gets no mark below the minimum effect, and one at --min-effect 0", async () => {
+    const base = validateModel(raw(exp(0.8)), "base.yaml");
+    // Stage a is 66% busy; 1% faster there takes 0.66 points off its utilization.
+    const tweak = validateModel({ ...raw(exp(0.8)), stages: { ...raw(exp(0.8)).stages, a: { servers: 2, processTime: exp(1.188) } } }, "tweak.yaml");
+    const doc = await compare(base, [tweak], { replications: 40, seed: 5, workers: 1 });
+    const u = doc.scenarios[0].diff.stages.a.utilization!;
+    expect(u.p!).toBeLessThan(0.001); // real: common random numbers see it
+    expect(Math.abs(u.mean)).toBeLessThan(0.01); // and under one point
+    expect(u.significant).toBe(false);
+    const zero = compareDocument(await simulateModels([base, tweak], { replications: 40, seed: 5, workers: 1 }), { minEffect: 0 });
+    expect(zero.scenarios[0].diff.stages.a.utilization!.significant).toBe(true);
+    expect(compareTable(doc)).toMatch(/^\* the change is significant at 5% after Holm's correction .* at least 1% of the base value/m);
+  });
+});
+
+describe("compare in one time unit", () => {
+  it("converts a future state restated in hours: the same model gives no change", async () => {
+    const days = {
+      timeUnit: "day",
+      warmup: 10,
+      horizon: 100,
+      stages: { dev: { servers: 2, processTime: { dist: "lognormal", mean: 1.5, cv: 0.8 } }, board: { servers: 1, processTime: 0.1, batch: { every: 7, offset: 1 } } },
+      streams: { w: { arrivals: { rate: 1 }, route: ["dev", "board"] } },
+    };
+    const hours = {
+      ...days,
+      timeUnit: "hour",
+      warmup: 240,
+      horizon: 2400,
+      stages: { dev: { servers: 2, processTime: { dist: "lognormal", mean: 36, cv: 0.8 } }, board: { servers: 1, processTime: 2.4, batch: { every: 168, offset: 24 } } },
+      streams: { w: { arrivals: { rate: 1 / 24 }, route: ["dev", "board"] } },
+    };
+    const doc = await compare(validateModel(days, "days.yaml"), [validateModel(hours, "hours.yaml")], { replications: 5, seed: 4, workers: 1 });
+    const s = doc.scenarios[0];
+    expect(s.notes[0]).toMatch(/written in hours; it was converted to days/);
+    expect(s.run.timeUnit).toBe("day");
+    const lead = s.diff.streams.w.leadTime;
+    for (const f of [lead.mean, lead.p85]) {
+      expect(Math.abs(f.mean)).toBeLessThan(1e-6 * doc.base.streams.w.leadTime.mean.mean);
+      expect(f.significant).toBe(false);
+    }
+    expect(compareTable(doc)).toMatch(/^note: this future state is written in hours/m);
+  });
+
+  it("says when the window differs from the base's", async () => {
+    const a = validateModel(mm1(0.5, { horizon: 200 }), "a.yaml");
+    const b = validateModel(mm1(0.5, { horizon: 300, warmup: 50 }), "b.yaml");
+    const doc = await compare(a, [b], { replications: 3, seed: 4, workers: 1 });
+    expect(doc.scenarios[0].notes).toEqual([
+      "warm-up differs from the base: 50 against 20 days",
+      "horizon differs from the base: 300 against 200 days; time averages cover windows of different lengths",
+    ]);
+  });
+});
+
+describe("the constraint, in two senses", () => {
+  it("names where work waits most apart from the busiest resource (the example's weekly board is 85% idle)", async () => {
+    const doc = await simulate(loadModel(resolve("models/acme-saas.yaml")), { replications: 5, workers: 1 });
+    expect(doc.constraint!.stage).toBe("arch_review");
+    expect(doc.constraint!.utilization!.mean).toBeLessThan(0.2);
+    expect(doc.busiest!.stage).toBe("security");
+    const text = runTable(doc);
+    expect(text).toMatch(/^Flow constraint \(where work waits most\): Architecture review board \(arch_review\), .* so the wait comes from batching or a gate, not from capacity\.$/m);
+    expect(text).toMatch(/^Capacity constraint \(busiest resource\): Security review \(security\), \d+\.\d% ± [\d.]+% busy\.$/m);
+  });
+});
+
+describe("compare tables", () => {
+  it("show a new stage's figures, the scenario's names, exact zeros, points for utilization, and a constraint that moves", async () => {
+    const raw = {
+      warmup: 10,
+      horizon: 300,
+      stages: { dev: { servers: 1, processTime: exp(0.9) }, qa: { name: "QA", servers: 1, processTime: exp(0.5) } },
+      streams: { w: { arrivals: { rate: 1 }, route: ["dev", "qa"] }, v: { arrivals: { rate: 0.05 }, route: ["qa"] } },
+    };
+    const next = {
+      ...raw,
+      stages: { dev: { servers: 2, processTime: exp(0.9) }, qa: { name: "Quality", servers: 1, processTime: exp(0.5) }, docs: { servers: 1, processTime: exp(0.2) } },
+      streams: { w: { arrivals: { rate: 1 }, route: ["dev", "qa", "docs"] }, v: { arrivals: { rate: 0.05 }, route: ["qa"] } },
+    };
+    const doc = await compare(validateModel(raw, "now.yaml"), [validateModel(next, "next.yaml")], { replications: 5, seed: 8, workers: 1 });
+    const text = compareTable(doc);
+    expect(text).toMatch(/^docs \(new\) wait +- +[\d.]+ +- +- *$/m);
+    expect(text).toMatch(/^Quality \(qa\) wait/m);
+    expect(text).toMatch(/^dev utilization +\d+\.?\d*% +\d+\.?\d*% +-\d+\.?\d* pts ± [\d.]+ +\* *$/m);
+    expect(text).toMatch(/^The flow constraint \(where work waits most\) moves from dev to Quality \(qa\)\.$/m);
+    expect(text).toMatch(/^The busiest resource moves from dev to Quality \(qa\)\.$/m);
+    expect(text).toMatch(/^v throughput +[\d.]+ +[\d.]+ +0 +0% *$/m);
+    expect(text).not.toMatch(/e-1\d%/);
+  });
+});
