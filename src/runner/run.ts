@@ -85,12 +85,18 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   const threads = worthPool(total) ? workers : 1;
   const loops = events.map((e) => loopFor((e * total) / threads));
   const task = (first: number, count: number): ReplicationTask => ({ models, seed, first, count, maxWip, loops, fault: options.fault });
+  // A replication estimated to take longer than LONG_REPLICATION_SECONDS runs on a pool thread
+  // even with one worker, and the main thread runs none: a replication is one synchronous loop,
+  // and while it runs on the main thread nothing there can hear Ctrl-C. On a thread, aborting
+  // the run stops the thread at once.
+  const long = estimate > LONG_REPLICATION_SECONDS;
   try {
     for (;;) {
       if (total > done) {
         // A later --precision round may be large enough to be worth a pool the first was not.
-        if (!helpers && worthPool(total - done)) helpers = pool(workers - 1, options.signal);
-        await runRange(helpers, done, total, task, merge, timing, options.signal);
+        if (!helpers && long) helpers = pool(workers, options.signal);
+        else if (!helpers && worthPool(total - done)) helpers = pool(workers - 1, options.signal);
+        await runRange(helpers, done, total, task, merge, timing, options.signal, !long);
       }
       if (!options.precision) break;
       const worst = worstRelativeHalfWidth(summaries, diffs);
@@ -106,6 +112,9 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   const used = timing.helped ? helpers!.threads + 1 : 0;
   return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
 }
+
+/** Above this estimated time a replication runs where Ctrl-C can stop it (see simulateModels). */
+export const LONG_REPLICATION_SECONDS = 1;
 
 /** The most work a helper takes at once. */
 const CHUNK_SECONDS = 0.02;
@@ -133,9 +142,10 @@ async function runRange(
   task: (first: number, count: number) => ReplicationTask,
   merge: (results: ReplicationResult[]) => void,
   timing: { perReplication: number; helped: boolean },
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  mainRuns: boolean,
 ): Promise<void> {
-  const threads = (helpers?.threads ?? 0) + 1;
+  const threads = (helpers?.threads ?? 0) + (mainRuns ? 1 : 0);
   let nextFree = from; // first replication no thread has taken
   let nextMerge = from; // first replication not yet merged
   const finished = new Map<number, ReplicationResult[]>(); // finished out of order, waiting to merge
@@ -166,6 +176,11 @@ async function runRange(
       res.results.forEach((r, i) => deliver(first + i, r, true));
     }
   };
+  if (!mainRuns) {
+    // Long replications: the helpers run everything, and any failure (an abort) is the run's.
+    await Promise.all(Array.from({ length: 2 * threads }, helper));
+    return;
+  }
   // The main thread takes the first replication before the helpers take theirs, so the first
   // merge never waits for a thread that is still starting.
   let r = nextFree++;
