@@ -93,7 +93,25 @@ export const batch = z.strictObject({
 export const rework = z.strictObject({
   probability,
   to: z.string({ error: "must be a stage id" }).optional(),
-}, objectError("must be { probability, to? }"));
+  effort: z.number({ error: "must be a number > 0 (a repeat pass takes this share of a first pass)" }).positive({ error: "must be greater than zero" }).max(100, { error: "must be at most 100" }).optional(),
+}, objectError("must be { probability, to?, effort? }"));
+
+const money = z.number({ error: "must be an amount: a finite number >= 0" }).min(0, { error: "must be >= 0" });
+const share = z.number({ error: "must be a share of one person's time: a number from 0 to 1" }).min(0, { error: "must be from 0 to 1" }).max(1, { error: "must be from 0 to 1" });
+const people = z.number({ error: "must be a number of people > 0" }).positive({ error: "must be greater than zero" });
+
+/** What time costs: the money figures (docs/economics.md). */
+export const economics = z.strictObject({
+  currency: z.string({ error: "must be a label such as USD" }).optional(),
+  costPerPerson: money,
+  year: positiveDuration.optional(),
+  blockedFte: share.optional(),
+}, objectError("must be { costPerPerson, currency?, year?, blockedFte? }"));
+
+export const costOfDelay = z.strictObject({
+  amount: money,
+  per: positiveDuration.optional(),
+}, objectError("must be { amount, per? }: value lost per item per `per` of lead time"));
 
 export const POLICIES = ["fifo", "priority"] as const;
 
@@ -104,7 +122,10 @@ export const stage = z.strictObject({
   policy: z.enum(POLICIES, { error: `must be one of ${POLICIES.join(", ")}` }).optional(),
   batch: batch.optional(),
   rework: rework.optional(),
-}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework? }"));
+  peoplePerServer: people.optional(),
+  headcount: z.number({ error: "must be a number of people >= 0" }).min(0, { error: "must be >= 0" }).optional(),
+  blockedFte: share.optional(),
+}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework?, peoplePerServer?, headcount?, blockedFte? }"));
 
 /** A route step: a stage id, a step only some items need, or parallel branches (fork and join). */
 export interface RouteStepInput {
@@ -135,7 +156,8 @@ export const stream = z.strictObject({
   arrivals,
   priority: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
   route: z.array(routeStep, { error: "must be a list of steps" }).min(1, { error: "must have at least one step" }),
-}, objectError("must be a stream: { arrivals, route, priority? }"));
+  costOfDelay: costOfDelay.optional(),
+}, objectError("must be a stream: { arrivals, route, priority?, costOfDelay? }"));
 
 const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
 
@@ -149,6 +171,7 @@ export const model = z.strictObject({
   seed: z.number({ error: "must be a whole number >= 0" }).int({ error: "must be a whole number >= 0" }).min(0, { error: "must be a whole number >= 0" }).optional(),
   stages: z.record(ids("stage"), stage, { error: "must be a map of stage id to stage" }),
   streams: z.record(ids("stream"), stream, { error: "must be a map of stream id to stream" }),
+  economics: economics.optional(),
 });
 
 export type ModelInput = z.input<typeof model>;

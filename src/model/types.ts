@@ -23,6 +23,18 @@ export interface Model {
   /** Insertion order is the order of the file, and of every report. */
   stages: Record<string, StageSpec>;
   streams: Record<string, StreamSpec>;
+  /** What time costs, for the money figures (economics/); null: the model prices nothing. */
+  economics: EconomicsSpec | null;
+}
+
+export interface EconomicsSpec {
+  currency: string;
+  /** Loaded payroll cost of one person for one year. */
+  costPerPerson: number;
+  /** The length of a year in the model's time unit. */
+  year: number;
+  /** Default share of one person's time lost for every item waiting at a stage. */
+  blockedFte: number;
 }
 
 export interface DistSpec {
@@ -48,7 +60,13 @@ export interface StageSpec {
   processTime: DistSpec;
   policy: "fifo" | "priority";
   batch: GateSpec | null;
-  rework: { probability: number; to: string | null } | null;
+  rework: { probability: number; to: string | null; effort: number } | null;
+  /** People in one server (a squad of ten: 10). */
+  peoplePerServer: number;
+  /** People the stage's payroll counts: servers x peoplePerServer, or as given for an unlimited stage. */
+  headcount: number;
+  /** Share of a person's time lost per item waiting here; null: the model's economics.blockedFte. */
+  blockedFte: number | null;
 }
 
 export type RouteStep =
@@ -60,6 +78,8 @@ export interface StreamSpec {
   arrivals: { kind: "poisson"; rate: number } | { kind: "renewal"; interarrival: DistSpec };
   priority: number;
   route: RouteStep[];
+  /** Value lost per item per time unit of lead time (delayed revenue); 0 when not given. */
+  costOfDelay: number;
 }
 
 /** Defaults for everything a model may leave out, in one place. */

@@ -152,7 +152,8 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
       processTime: dist(s.processTime, `${at}.processTime`, time, err),
       policy: s.policy ?? MODEL_DEFAULTS.policy,
       batch: s.batch ? gate(s.batch, `${at}.batch`, time, err) : null,
-      rework: s.rework ? { probability: s.rework.probability, to: s.rework.to ?? null } : null,
+      rework: s.rework ? { probability: s.rework.probability, to: s.rework.to ?? null, effort: s.rework.effort ?? 1 } : null,
+      ...staffing(s, at, err),
     };
     if (s.rework?.probability === 1) err(`${at}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");
   }
@@ -176,7 +177,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     const route = steps(s.route, `${at}.route`, stageIds, err);
     const optional = countOptional(route);
     if (optional > MAX_OPTIONAL_STEPS) err(`${at}.route`, `has ${optional} optional steps; at most ${MAX_OPTIONAL_STEPS} are supported per stream`);
-    streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route };
+    streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route, costOfDelay: s.costOfDelay ? s.costOfDelay.amount / (s.costOfDelay.per === undefined ? 1 : time(s.costOfDelay.per)) : 0 };
   }
   if (Object.keys(streams).length === 0) err("streams", "is empty: a model needs at least one stream");
   const warmup = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);
@@ -197,7 +198,30 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     seed: p.seed ?? MODEL_DEFAULTS.seed,
     stages,
     streams,
+    economics: p.economics
+      ? {
+          currency: p.economics.currency ?? "USD",
+          costPerPerson: p.economics.costPerPerson,
+          year: p.economics.year === undefined ? toTimeUnit("365d", unit) as number : time(p.economics.year),
+          blockedFte: p.economics.blockedFte ?? 0,
+        }
+      : null,
   };
+}
+
+/** People behind a stage, for its payroll: servers x peoplePerServer; an unlimited stage (a pure
+ * delay) has none unless its headcount is given. */
+function staffing(s: Parsed["stages"][string], at: string, err: Err): Pick<StageSpec, "peoplePerServer" | "headcount" | "blockedFte"> {
+  const peoplePerServer = s.peoplePerServer ?? 1;
+  let headcount: number;
+  if (s.servers === "unlimited") {
+    if (s.peoplePerServer !== undefined) err(`${at}.peoplePerServer`, 'has no meaning on an unlimited stage (no servers to staff): give its headcount instead');
+    headcount = s.headcount ?? 0;
+  } else {
+    if (s.headcount !== undefined) err(`${at}.headcount`, `goes with servers: unlimited; a stage with ${s.servers} servers has servers x peoplePerServer people (set peoplePerServer)`);
+    headcount = s.servers * peoplePerServer;
+  }
+  return { peoplePerServer, headcount, blockedFte: s.blockedFte ?? null };
 }
 
 type Err = (path: string, message: string) => void;
