@@ -72,7 +72,7 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
   } catch (e) {
     // The base file itself is missing or unreadable: say which scenario named it.
     const only = e instanceof ModelError && e.problems.length === 1 ? e.problems[0] : null;
-    if (only && only.path === "" && only.file === display(baseFile) && /does not exist|cannot be read|is a directory/.test(only.message)) {
+    if (only && only.path === "" && only.file === display(baseFile) && /does not exist|cannot be read|not a model file/.test(only.message)) {
       throw new ModelError([{ file: display(abs), path: "base", message: `names ${JSON.stringify(s.base)} (${display(baseFile)}), which ${only.message}` }]);
     }
     throw e;
