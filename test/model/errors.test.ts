@@ -8,12 +8,12 @@
  * `vsm validate` itself and pin the exit status, stdout and stderr.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatProblem, loadModel, ModelError } from "../../src/index.js";
 import { safeText } from "../../src/report/format.js";
-import { type CliResult, ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
+import { type CliResult, CLI, ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
 
 const VALID = `horizon: 100
 warmup: 10
@@ -499,6 +499,16 @@ describe("text from the file never drives the terminal", () => {
 
 describe("only a regular file is read", () => {
   // A named pipe used to hang `vsm validate` for ever, and /dev/zero to die out of memory.
+  // Were the regression back, the child would wait for a writer for ever: it is killed at 10 s.
+  const within = (args: string[]): Promise<CliResult> =>
+    new Promise((done) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: tmp.dir, timeout: 10_000 });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      child.on("close", (status) => done({ status, stdout, stderr, lines: stderr.split("\n").filter((l) => l.trim() !== ""), seconds: 0 }));
+    });
   const fifo = (name: string) => {
     const r = spawnSync("mkfifo", [join(tmp.dir, name)]);
     if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
@@ -506,14 +516,14 @@ describe("only a regular file is read", () => {
 
   it.skipIf(process.platform === "win32")("refuses a named pipe without waiting for a writer (CLI)", async () => {
     fifo("pipe.yaml");
-    const r = await vsm(["validate", "pipe.yaml"], tmp.dir);
+    const r = await within(["validate", "pipe.yaml"]);
     expect(expectBadInput(r, "pipe.yaml")).toEqual(["pipe.yaml: is a named pipe, not a model file"]);
   }, 15_000);
 
   it.skipIf(process.platform === "win32")("refuses a named pipe as a scenario's base, naming the scenario", async () => {
     fifo("base-pipe.yaml");
     tmp.write("on-pipe.yaml", "base: base-pipe.yaml\nchanges: { horizon: 5 }\n");
-    const r = await vsm(["validate", "on-pipe.yaml"], tmp.dir);
+    const r = await within(["validate", "on-pipe.yaml"]);
     expect(expectBadInput(r, "on-pipe.yaml")).toEqual(['on-pipe.yaml: base names "base-pipe.yaml" (base-pipe.yaml), which is a named pipe, not a model file']);
   }, 15_000);
 
