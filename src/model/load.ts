@@ -182,7 +182,7 @@ function leftOver(changes: unknown, before: unknown, segments: string[]): { was:
     prior = prior[seg];
   }
   const field = segments[segments.length - 1];
-  if (!isMap(patch) || !isMap(prior) || field in patch || !(field in prior)) return null;
+  if (!isMap(patch) || !isMap(prior) || Object.hasOwn(patch, field) || !Object.hasOwn(prior, field)) return null;
   if (typeof patch.dist !== "string" || patch.dist === prior.dist) return null;
   return { was: String(prior.dist ?? "previous"), now: patch.dist };
 }
