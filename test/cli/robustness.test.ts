@@ -98,11 +98,10 @@ describe("robustness", () => {
     expect(readFileSync(csv, "utf8")).toContain("'=HYPERLINK");
   });
 
-  it("echoes an option, a file name or an --out path that holds escape sequences as text, exit 2", async () => {
+  it("echoes an option or an --out path that holds escape sequences as text, exit 2", async () => {
     const ESC = "\u001b";
     const cases: [string[], RegExp][] = [
       [["run", "models/acme-saas.yaml", `--r${ESC}]0;pwned\u0007`], /^error: unknown option '--r\\u001b\]0;pwned\\u0007'$/m],
-      [["validate", `${ESC}[2Jmodel.yaml`], /^\\u001b\[2Jmodel\.yaml: does not exist$/m],
       [["run", "models/acme-saas.yaml", "-r", "2", "-o", join(dir.dir, `${ESC}[2J`, "x.json")], /\\u001b\[2J\/x\.json: cannot write \(ENOENT\)/],
     ];
     for (const [args, message] of cases) {

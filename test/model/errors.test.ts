@@ -483,17 +483,20 @@ describe("text from the file never drives the terminal", () => {
     // The known ids come from the file too.
     expect(r.stderr).toContain("known stages: \\u001b]0;pwned\\u0007, dev");
 
+    // The rest in-process: the CLI prints exactly formatProblem's lines, as the case above shows.
     // A raw ESC in a plain key: the duplicate-key message quotes the line's text.
-    tmp.write("dup.yaml", `${VALID}a${ESC}[31mx: 1\na${ESC}[31mx: 2\n`);
-    const d = await vsm(["validate", "dup.yaml"], tmp.dir);
-    expectBadInput(d, "dup.yaml");
-    expect(d.stderr).not.toContain(ESC);
-    expect(d.stderr).toMatch(/duplicate key "a\\u001b\[31mx"/);
+    const dup = await bad("dup.yaml", `${VALID}a${ESC}[31mx: 1\na${ESC}[31mx: 2\n`);
+    expect(dup.join("\n")).not.toContain(ESC);
+    expect(dup[0]).toMatch(/duplicate key "a\\u001b\[31mx"/);
 
-    const set = await vsm(["validate", "valid.yaml", "--set", `stages.${ESC}[31mdev.servers=3`], tmp.dir);
-    expect(set.status).toBe(2);
-    expect(set.stderr).not.toContain(ESC);
-    expect(set.lines[0]).toMatch(/^--set: stages\.\\u001b\[31mdev names unknown stage "\\u001b\[31mdev"/);
+    let set: string[] = [];
+    try {
+      loadModel(tmp.write("valid.yaml", VALID), { set: [`stages.${ESC}[31mdev.servers=3`] });
+    } catch (e) {
+      set = (e as ModelError).problems.map(formatProblem);
+    }
+    expect(set).toHaveLength(1);
+    expect(set[0]).toMatch(/^--set: stages\.\\u001b\[31mdev names unknown stage "\\u001b\[31mdev"/);
   });
 });
 
