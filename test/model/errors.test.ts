@@ -437,7 +437,7 @@ describe("hostile input is refused quickly", () => {
 
 describe("ids", () => {
   it("names an invalid stage id and says what an id may be", async () => {
-    const text = edit(["  review:\n", '  "code review":\n'], ["to: dev }", "to: dev }"], ["route: [dev, review]", 'route: [dev, "code review"]']);
+    const text = edit(["  review:\n", '  "code review":\n'], ["route: [dev, review]", 'route: [dev, "code review"]']);
     expect(await bad("bad-id.yaml", text)).toEqual([
       'bad-id.yaml: stages has "code review", which is not a valid stage id: ids may use letters, digits, _ and - (and start with a letter, digit or _)',
     ]);
