@@ -2,7 +2,7 @@
  * vsm-sim as a library: load a model (or a scenario on a model), run replications, compare
  * futures. The CLI is one consumer of exactly this.
  */
-export { loadModel, type LoadOptions } from "./model/load.js";
+export { loadModel, loadModels, type LoadOptions, type SetApplied } from "./model/load.js";
 export { validateModel } from "./model/validate.js";
 export { parseText } from "./model/read.js";
 export { mergePatch } from "./model/patch.js";

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { loadModel, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
+import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
 import type { Model, RunOptions } from "../index.js";
 import { runDocument } from "../report/document.js";
 import { runTable } from "../report/table.js";
@@ -10,6 +11,7 @@ import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
+import { setLines } from "./sets.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -86,10 +88,22 @@ async function output(o: CommonOptions, inputs: string[], render: { json: () => 
   if (!o.quiet) process.stderr.write(`wrote ${safeText(out)}\n`);
 }
 
+/** The installed package's version, read beside this module (src/cli or dist/cli) at run time. */
+function packageVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);
+  } catch {
+    return "unknown (package.json not found)";
+  }
+}
+
 export function buildProgram(signal: AbortSignal): Command {
   const program = new Command("vsm")
     .description("Simulate a value stream: lead times, queues and the constraint, before the organization changes")
+    .version(packageVersion(), "-V, --version", "print the version of vsm-sim")
     .exitOverride()
+    // Commander echoes options and arguments as typed: shown, never obeyed by the terminal.
+    .configureOutput({ outputError: (text, write) => write(text.split("\n").map(safeText).join("\n")) })
     .showHelpAfterError("(run vsm help for usage)");
 
   withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures")).action(
@@ -115,25 +129,15 @@ export function buildProgram(signal: AbortSignal): Command {
       .description("compare future states with a base under common random numbers")
       .option("--min-effect <share>", "smallest change marked significant, as a share of the base value (default 0.01; 0 marks every significant change)", effect),
   ).action(async (baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }) => {
-    const problems: ModelError[] = [];
-    const load = (f: string): Model | null => {
-      try {
-        return loadModel(f, { set: o.set });
-      } catch (e) {
-        if (e instanceof ModelError) problems.push(e);
-        else throw e;
-        return null;
-      }
-    };
-    const models = [baseFile, ...files].map(load);
-    if (problems.length) throw new ModelError(problems.flatMap((p) => p.problems));
-    if (o.out) checkOutput(o.out, models.flatMap((m) => m!.files ?? []));
-    for (const m of models) warn(o, sizeWarnings(m!, o.replications ?? models[0]!.replications));
-    const outcome = await simulateModels(models as Model[], runOptions(o, signal));
+    const { models, sets } = loadModels([baseFile, ...files], { set: o.set });
+    if (!o.quiet) for (const l of setLines(sets, models.map((m) => m.source))) process.stderr.write(`${l}\n`);
+    if (o.out) checkOutput(o.out, models.flatMap((m) => m.files ?? []));
+    for (const m of models) warn(o, sizeWarnings(m, o.replications ?? models[0].replications));
+    const outcome = await simulateModels(models, runOptions(o, signal));
     const doc = compareDocument(outcome, { minEffect: o.minEffect });
     const text = () => `${compareTable(doc)}\n`;
     const json = () => `${JSON.stringify(doc, null, 2)}\n`;
-    if (o.out) await output(o, models.flatMap((m) => m!.files ?? []), { json, csv: () => compareCsv(doc), text });
+    if (o.out) await output(o, models.flatMap((m) => m.files ?? []), { json, csv: () => compareCsv(doc), text });
     process.stdout.write(o.json ? json() : text());
     if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
   });
@@ -192,14 +196,14 @@ async function main(argv: string[]): Promise<number> {
       return BAD_INPUT;
     }
     if (e instanceof OutputError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`${safeText(e.message)}\n`);
       return BAD_INPUT;
     }
     if (e instanceof CommanderError) {
       // Commander has printed its message; help and version are not errors.
       return e.exitCode === 0 ? 0 : BAD_INPUT;
     }
-    process.stderr.write(`vsm: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(`vsm: ${safeText(String((e as Error)?.message ?? e))}\n`);
     return FAILURE;
   }
 }

@@ -9,8 +9,18 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * Text from a model, a file name or the command line shown on a terminal: control characters and
+ * escape sequences are made visible instead of being obeyed (a stage key "\e]0;pwned\a" would
+ * retitle the terminal). The one implementation: report/ re-exports it.
+ */
+export function safeText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** One line per problem; every piece of it may hold the user's text, so the whole line is made safe. */
 export function formatProblem(p: Problem): string {
-  return p.path ? `${p.file}: ${p.path} ${p.message}` : `${p.file}: ${p.message}`;
+  return safeText(p.path ? `${p.file}: ${p.path} ${p.message}` : `${p.file}: ${p.message}`);
 }
 
 /** Bad input: the CLI exits 2 and prints one line per problem. */

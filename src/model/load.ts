@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from "node:path";
-import { ModelError, type Problem, unknownName } from "./errors.js";
+import { ModelError, type Problem, formatProblem, unknownName } from "./errors.js";
 import { mergePatch, patchFromSet } from "./patch.js";
 import { readDocument } from "./read.js";
 import { scenario as scenarioSchema } from "./schema.js";
@@ -27,10 +27,70 @@ interface Layer {
  */
 export function loadModel(file: string, options: LoadOptions = {}): Model {
   const layers: Layer[] = [];
-  let raw = resolveDocument(file, layers, []);
-  if (options.set?.length) {
-    const changes = patchFromSet(options.set);
-    checkSetTargets(changes, raw);
+  const raw = resolveDocument(file, layers, []);
+  if (options.set?.length) checkSetTargets(patchFromSet(options.set), raw);
+  return finish(file, raw, layers, options.set ?? []);
+}
+
+/** Which models of a comparison one `--set` changed (indices into the files). */
+export interface SetApplied {
+  assignment: string;
+  models: number[];
+  /** The stage or stream the assignment needs, when it needs one. */
+  target: { kind: "stage" | "stream"; id: string } | null;
+}
+
+/**
+ * Loads a base and its scenarios for a comparison. Each `--set` applies to every model that has
+ * its target (a stage only the scenario adds can be set there), and is refused only when none
+ * has it; what it changed where is returned so that the caller can say so. Problems of every file
+ * are collected before refusing.
+ */
+export function loadModels(files: readonly string[], options: LoadOptions = {}): { models: Model[]; sets: SetApplied[] } {
+  const problems: Problem[] = [];
+  const collect = <T>(f: () => T): T | null => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      problems.push(...e.problems);
+      return null;
+    }
+  };
+  const docs = files.map((file) => collect(() => {
+    const layers: Layer[] = [];
+    return { file, layers, raw: resolveDocument(file, layers, []) };
+  }));
+  const sets: SetApplied[] = [];
+  for (const assignment of options.set ?? []) {
+    const patch = collect(() => patchFromSet([assignment]));
+    if (!patch || docs.includes(null)) continue;
+    const models = docs.flatMap((d, i) => (setTargetProblems(patch, d!.raw).length ? [] : [i]));
+    if (models.length === 0) {
+      // Named against every model's ids: a typo is a typo in all of them.
+      const union: Record<string, Record<string, unknown>> = { stages: {}, streams: {} };
+      for (const d of docs) for (const g of ["stages", "streams"] as const) if (isMap(d!.raw) && isMap(d!.raw[g])) Object.assign(union[g], d!.raw[g]);
+      problems.push(...setTargetProblems(patch, union));
+    }
+    const keys = assignment.slice(0, assignment.indexOf("=")).trim().split(".");
+    const kind = keys[0] === "stages" ? "stage" : keys[0] === "streams" ? "stream" : null;
+    sets.push({ assignment, models, target: kind && keys.length > 1 ? { kind, id: keys[1] } : null });
+  }
+  if (problems.length) throw new ModelError(problems);
+  const models = docs.map((d, i) =>
+    collect(() => finish(d!.file, d!.raw, d!.layers, sets.filter((s) => s.models.includes(i)).map((s) => s.assignment))),
+  );
+  // The same bad --set value fails in every model it was applied to: say it once.
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => !seen.has(formatProblem(p)) && seen.add(formatProblem(p)));
+  if (unique.length) throw new ModelError(unique);
+  return { models: models as Model[], sets };
+}
+
+/** Applies `--set` (already checked against the model) and validates the result. */
+function finish(file: string, raw: unknown, layers: Layer[], set: readonly string[]): Model {
+  if (set.length) {
+    const changes = patchFromSet(set);
     const before = raw;
     raw = mergePatch(raw, changes, "--set", "");
     layers.push({ file: "--set", changes, before });
@@ -72,7 +132,7 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
   } catch (e) {
     // The base file itself is missing or unreadable: say which scenario named it.
     const only = e instanceof ModelError && e.problems.length === 1 ? e.problems[0] : null;
-    if (only && only.path === "" && only.file === display(baseFile) && /does not exist|cannot be read|is a directory/.test(only.message)) {
+    if (only && only.path === "" && only.file === display(baseFile) && /does not exist|cannot be read|not a model file/.test(only.message)) {
       throw new ModelError([{ file: display(abs), path: "base", message: `names ${JSON.stringify(s.base)} (${display(baseFile)}), which ${only.message}` }]);
     }
     throw e;
@@ -96,9 +156,35 @@ function attribute(p: Problem, layers: Layer[]): Problem {
   const segments = p.path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "");
   for (let i = layers.length - 1; i > 0; i--) {
     const { file, changes, before } = layers[i];
-    if (wrote(changes, before, segments)) return { ...p, file, path: file === "--set" ? p.path : `changes.${p.path}` };
+    const path = file === "--set" ? p.path : `changes.${p.path}`;
+    const left = p.message.startsWith("is not a known field") ? leftOver(changes, before, segments) : null;
+    if (left) {
+      const field = segments[segments.length - 1];
+      const fix = file === "--set" ? `--set ${p.path}=null` : `"${field}: null"`;
+      const by = file === "--set" ? "--set" : "this scenario";
+      return { ...p, file, path, message: `is left over from the ${left.was} distribution ${by} replaced, and ${left.now} has no ${field}: add ${fix} to remove it` };
+    }
+    if (wrote(changes, before, segments)) return { ...p, file, path };
   }
   return { ...p, file: layers[0].file };
+}
+
+/**
+ * A field the layer did not write, in a distribution whose `dist` it changed, that the old one had:
+ * a merge patch keeps the old parameters, so the layer that swapped the distribution owns them.
+ */
+function leftOver(changes: unknown, before: unknown, segments: string[]): { was: string; now: string } | null {
+  let patch = changes;
+  let prior = before;
+  for (const seg of segments.slice(0, -1)) {
+    if (!isMap(patch) || !isMap(prior)) return null;
+    patch = patch[seg];
+    prior = prior[seg];
+  }
+  const field = segments[segments.length - 1];
+  if (!isMap(patch) || !isMap(prior) || Object.hasOwn(patch, field) || !Object.hasOwn(prior, field)) return null;
+  if (typeof patch.dist !== "string" || patch.dist === prior.dist) return null;
+  return { was: String(prior.dist ?? "previous"), now: patch.dist };
 }
 
 function wrote(changes: unknown, before: unknown, segments: string[]): boolean {
@@ -119,6 +205,11 @@ function wrote(changes: unknown, before: unknown, segments: string[]): boolean {
 
 /** `--set stages.X.field=...` must name a stage (or stream) the model has: a typo would add one. */
 function checkSetTargets(changes: Record<string, unknown>, raw: unknown): void {
+  const problems = setTargetProblems(changes, raw);
+  if (problems.length) throw new ModelError(problems);
+}
+
+function setTargetProblems(changes: Record<string, unknown>, raw: unknown): Problem[] {
   const problems: Problem[] = [];
   for (const group of ["stages", "streams"] as const) {
     const patch = changes[group];
@@ -131,5 +222,5 @@ function checkSetTargets(changes: Record<string, unknown>, raw: unknown): void {
       }
     }
   }
-  if (problems.length) throw new ModelError(problems);
+  return problems;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import YAML from "yaml";
 import { ModelError } from "./errors.js";
 import { checkReservedKeys } from "./patch.js";
@@ -15,27 +15,50 @@ export const MAX_DEPTH = 64;
  * hostile input quickly: oversized files, alias bombs, runaway nesting, duplicate keys.
  */
 export function readDocument(file: string): unknown {
-  let size: number;
+  return parseText(readText(file), file);
+}
+
+/**
+ * The file's text, at most MAX_FILE_BYTES of it. Only a regular file is read: a named pipe would
+ * block forever and a device (/dev/zero) never ends, and neither has a size to check first. So the
+ * file is opened without blocking (a pipe with no writer opens at once) and checked by its handle.
+ */
+function readText(file: string): string {
+  let fd: number;
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) fail(file, "is a directory, not a model file");
-    size = st.size;
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") fail(file, "is a directory, not a model file");
+    fail(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (e as Error).message})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) fail(file, `is ${kindOf(st)}, not a model file`);
+    if (st.size > MAX_FILE_BYTES) fail(file, tooLarge(st.size));
+    // One byte more than allowed tells a file that grew since fstat from one that did not.
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_FILE_BYTES) fail(file, tooLarge(length));
+    return buffer.toString("utf8", 0, length);
   } catch (e) {
     if (e instanceof ModelError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    fail(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (e as Error).message})`);
-  }
-  if (size > MAX_FILE_BYTES) {
-    fail(file, `is ${(size / 1048576).toFixed(1)} MiB; a model file may be at most ${MAX_FILE_BYTES / 1048576} MiB`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
     fail(file, `cannot be read (${code ?? (e as Error).message})`);
+  } finally {
+    closeSync(fd);
   }
-  return parseText(text, file);
+}
+
+const tooLarge = (bytes: number) => `is ${(bytes / 1048576).toFixed(1)} MiB; a model file may be at most ${MAX_FILE_BYTES / 1048576} MiB`;
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a named pipe";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
 }
 
 export function parseText(text: string, file: string): unknown {

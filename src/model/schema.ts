@@ -166,7 +166,10 @@ export const model = z.strictObject({
   description: z.string({ error: "must be a string" }).optional(),
   timeUnit: z.enum(TIME_UNITS, { error: `must be one of ${TIME_UNITS.join(", ")}` }).optional(),
   warmup: duration.optional(),
-  horizon: positiveDuration,
+  // The one time a model must give: say what it is for when it is missing.
+  horizon: z.union(positiveDuration.options, {
+    error: (iss) => (iss.input === undefined ? 'must say how long each replication is measured after warmup, e.g. horizon: 720 or horizon: "26w"' : `must be greater than zero: ${DURATION_HINT}`),
+  }),
   replications: positiveInt.optional(),
   seed: z.number({ error: "must be a whole number >= 0" }).int({ error: "must be a whole number >= 0" }).min(0, { error: "must be a whole number >= 0" }).optional(),
   stages: z.record(ids("stage"), stage, { error: "must be a map of stage id to stage" }),

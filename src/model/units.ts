@@ -21,13 +21,17 @@ export const DURATION_HINT = 'a number in the model\'s time unit or a string wit
 
 /** Convert a number (already in `unit`) or a duration string to `unit`; a string saying why on failure. */
 export function toTimeUnit(value: number | string, unit: TimeUnit): number | string {
-  if (typeof value === "number") return value;
+  // 400 nines are a valid decimal and an infinite time: a run would never end, or end at once.
+  if (typeof value === "number") return Number.isFinite(value) ? value : TOO_LARGE;
   const m = DURATION_PATTERN.exec(value);
   if (!m) return `must be ${DURATION_HINT} (got ${JSON.stringify(value)})`;
   const from = SUFFIX[m[2].toLowerCase()];
   if (!from) return `has an unknown time unit "${m[2]}" in ${JSON.stringify(value)}: use m, h, d or w`;
-  return (Number(m[1]) * MINUTES[from]) / MINUTES[unit];
+  const v = (Number(m[1]) * MINUTES[from]) / MINUTES[unit];
+  return Number.isFinite(v) ? v : TOO_LARGE;
 }
+
+const TOO_LARGE = "must be a finite time: this one is too large to be a number";
 
 /** How many `to` units one `from` unit is (a day is 24 hours). */
 export function unitFactor(from: TimeUnit, to: TimeUnit): number {

@@ -103,6 +103,11 @@ function describe(issue: Issue, base: PropertyKey[], file: string, known: WeakMa
       }
       return;
     }
+    case "invalid_key": {
+      // The id itself is wrong: name it and say what an id may be, at the map that holds it.
+      for (const sub of issue.issues) out.push({ file, path: pathString(path.slice(0, -1)), message: `has ${show(path[path.length - 1])}, which ${sub.message}` });
+      return;
+    }
     case "invalid_union": {
       if ("note" in issue && issue.note === "No matching discriminator") {
         const d = (issue as { discriminator?: string }).discriminator ?? "dist";

@@ -1,12 +1,6 @@
 import type { Figure } from "../stats/interval.js";
 
-/**
- * Text that came from a model file (names, ids) shown on a terminal: control characters and
- * escape sequences are made visible instead of being obeyed by the terminal.
- */
-export function safeText(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+export { safeText } from "../model/errors.js";
 
 /** A number with about three significant digits, the way a reader takes in a table. */
 export function num(x: number): string {

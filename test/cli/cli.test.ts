@@ -3,8 +3,9 @@
  * status, what it prints on stdout and on stderr. Small models, few replications, short horizons.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBuilt, FIXTURES, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
+import { ensureBuilt, FIXTURES, hasStackTrace, ROOT, scratch, vsm } from "../fixtures/cli.js";
 
 const SMALL = join(FIXTURES, "small.yaml");
 const SMALL_JSON = join(FIXTURES, "small.json");
@@ -209,5 +210,16 @@ describe("vsm schema", () => {
     expect(schema.properties).toHaveProperty("streams");
     expect(schema.properties).toHaveProperty("horizon");
     expect(schema.required).toEqual(expect.arrayContaining(["horizon", "stages", "streams"]));
+  });
+});
+
+describe("vsm --version", () => {
+  it("prints package.json's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    const r = await vsm(["--version"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${version}\n`);
+    expect(r.stderr).toBe("");
   });
 });

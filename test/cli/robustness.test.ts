@@ -98,6 +98,20 @@ describe("robustness", () => {
     expect(readFileSync(csv, "utf8")).toContain("'=HYPERLINK");
   });
 
+  it("echoes an option or an --out path that holds escape sequences as text, exit 2", async () => {
+    const ESC = "\u001b";
+    const cases: [string[], RegExp][] = [
+      [["run", "models/acme-saas.yaml", `--r${ESC}]0;pwned\u0007`], /^error: unknown option '--r\\u001b\]0;pwned\\u0007'$/m],
+      [["run", "models/acme-saas.yaml", "-r", "2", "-o", join(dir.dir, `${ESC}[2J`, "x.json")], /\\u001b\[2J\/x\.json: cannot write \(ENOENT\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await vsm(args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).not.toContain(ESC);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    }
+  });
+
   it("an --out that cannot be written exits 2 with the reason and no stack trace", async () => {
     const r = await vsm(["run", "models/acme-saas.yaml", "-r", "2", "-o", join(dir.dir, "no-such-dir", "x.json")]);
     expect(r.status).toBe(2);

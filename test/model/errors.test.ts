@@ -8,10 +8,12 @@
  * `vsm validate` itself and pin the exit status, stdout and stderr.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { formatProblem, loadModel, ModelError } from "../../src/index.js";
-import { type CliResult, ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
+import { safeText } from "../../src/report/format.js";
+import { type CliResult, CLI, ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
 
 const VALID = `horizon: 100
 warmup: 10
@@ -148,9 +150,8 @@ describe("types", () => {
 describe("missing required keys", () => {
   it("reports a missing horizon as required", async () => {
     const lines = await bad("no-horizon.yaml", edit(["horizon: 100\n", ""]));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^no-horizon\.yaml: horizon /);
-    expect(lines[0]).toMatch(/required|missing/i);
+    // Says what a horizon is for and how to write one, not only the rules of a duration.
+    expect(lines).toEqual(['no-horizon.yaml: horizon is required: it must say how long each replication is measured after warmup, e.g. horizon: 720 or horizon: "26w"']);
   });
 
   it("reports missing stages and streams as required", async () => {
@@ -247,6 +248,19 @@ describe("rates and times out of range", () => {
   it("rejects a run that would never end", async () => {
     const lines = await bad("forever.yaml", edit(["horizon: 100", "horizon: 1e308"], ["warmup: 10", "warmup: 1e308"]));
     expect(lines).toEqual(["forever.yaml: horizon with warmup is too long to simulate: warmup + horizon must be a finite time"]);
+  });
+
+  it("rejects a duration string too large to be a finite time (400 nines)", async () => {
+    const nines = "9".repeat(400);
+    const shown = `"${nines.slice(0, 56)}...`;
+    expect(await bad("inf.yaml", edit(["processTime: 0.5", `processTime: "${nines}d"`]))).toEqual([
+      `inf.yaml: stages.review.processTime must be a finite time: this one is too large to be a number (got ${shown})`,
+    ]);
+    // A number that is finite, in a unit that makes it infinite in minutes (1e306 weeks).
+    const big = `${"9".repeat(306)}w`;
+    const lines = await bad("inf-w.yaml", edit(["processTime: 0.5", `processTime: { dist: empirical, values: [1, "${big}"] }`]));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^inf-w\.yaml: stages\.review\.processTime\.values\[1\] must be a finite time: /);
   });
 
   it('rejects a unit typo "2x" in a duration, naming the unit', async () => {
@@ -419,4 +433,105 @@ describe("hostile input is refused quickly", () => {
     expect(message).toMatch(/nest|deep/i);
     expect(message).not.toMatch(/call stack/i);
   });
+});
+
+describe("ids", () => {
+  it("names an invalid stage id and says what an id may be", async () => {
+    const text = edit(["  review:\n", '  "code review":\n'], ["route: [dev, review]", 'route: [dev, "code review"]']);
+    expect(await bad("bad-id.yaml", text)).toEqual([
+      'bad-id.yaml: stages has "code review", which is not a valid stage id: ids may use letters, digits, _ and - (and start with a letter, digit or _)',
+    ]);
+  });
+
+  it("names an invalid stream id the same way", async () => {
+    expect(await bad("bad-stream.yaml", edit(["  web:\n", "  web.app:\n"]))).toEqual([
+      'bad-stream.yaml: streams has "web.app", which is not a valid stream id: ids may use letters, digits, _ and - (and start with a letter, digit or _)',
+    ]);
+  });
+});
+
+describe("text from the file never drives the terminal", () => {
+  const ESC = "\u001b";
+  const BEL = "\u0007";
+
+  it("formatProblem escapes control characters in the file, the path and the message", () => {
+    const line = formatProblem({ file: `a${ESC}[2J.yaml`, path: `stages.x${BEL}`, message: `names unknown stage "${ESC}]0;pwned${BEL}"; known stages: a\u2028b` });
+    expect(line).toBe('a\\u001b[2J.yaml: stages.x\\u0007 names unknown stage "\\u001b]0;pwned\\u0007"; known stages: a\\u2028b');
+    // The report's escaping is the same function, not a second copy.
+    expect(safeText(`${ESC}x`)).toBe("\\u001bx");
+  });
+
+  it("an escape sequence in a key, an unknown stage, a rework target and a duplicate key is shown, not obeyed (CLI)", async () => {
+    // Double-quoted YAML: \e is ESC, \a is BEL. Every piece below reaches a message.
+    const text = [
+      "horizon: 10",
+      "stages:",
+      '  "\\e]0;pwned\\a": { servers: 1, processTime: 1 }',
+      '  dev: { servers: 1, processTime: 1, "\\e[1mcolour": red, rework: { probability: 0.1, to: "\\e[31mqa" } }',
+      "streams:",
+      '  web: { arrivals: { rate: 1 }, route: [dev, "\\e[2Jgone"] }',
+      "",
+    ].join("\n");
+    tmp.write("escapes.yaml", text);
+    const r = await vsm(["validate", "escapes.yaml"], tmp.dir);
+    const lines = expectBadInput(r, "escapes.yaml");
+    expect(r.stderr).not.toContain(ESC);
+    expect(r.stderr).not.toContain(BEL);
+    expect(lines).toContain('escapes.yaml: stages has "\\u001b]0;pwned\\u0007", which is not a valid stage id: ids may use letters, digits, _ and - (and start with a letter, digit or _)');
+    expect(r.stderr).toContain("stages.dev.\\u001b[1mcolour is not a known field");
+    expect(r.stderr).toContain('names unknown stage "\\u001b[2Jgone"');
+    // The known ids come from the file too.
+    expect(r.stderr).toContain("known stages: \\u001b]0;pwned\\u0007, dev");
+
+    // The rest in-process: the CLI prints exactly formatProblem's lines, as the case above shows.
+    // A raw ESC in a plain key: the duplicate-key message quotes the line's text.
+    const dup = await bad("dup.yaml", `${VALID}a${ESC}[31mx: 1\na${ESC}[31mx: 2\n`);
+    expect(dup.join("\n")).not.toContain(ESC);
+    expect(dup[0]).toMatch(/duplicate key "a\\u001b\[31mx"/);
+
+    let set: string[] = [];
+    try {
+      loadModel(tmp.write("valid.yaml", VALID), { set: [`stages.${ESC}[31mdev.servers=3`] });
+    } catch (e) {
+      set = (e as ModelError).problems.map(formatProblem);
+    }
+    expect(set).toHaveLength(1);
+    expect(set[0]).toMatch(/^--set: stages\.\\u001b\[31mdev names unknown stage "\\u001b\[31mdev"/);
+  });
+});
+
+describe("only a regular file is read", () => {
+  // A named pipe used to hang `vsm validate` for ever, and /dev/zero to die out of memory.
+  // Were the regression back, the child would wait for a writer for ever: it is killed at 10 s.
+  const within = (args: string[]): Promise<CliResult> =>
+    new Promise((done) => {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: tmp.dir, timeout: 10_000 });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      child.on("close", (status) => done({ status, stdout, stderr, lines: stderr.split("\n").filter((l) => l.trim() !== ""), seconds: 0 }));
+    });
+  const fifo = (name: string) => {
+    const r = spawnSync("mkfifo", [join(tmp.dir, name)]);
+    if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
+  };
+
+  it.skipIf(process.platform === "win32")("refuses a named pipe without waiting for a writer (CLI)", async () => {
+    fifo("pipe.yaml");
+    const r = await within(["validate", "pipe.yaml"]);
+    expect(expectBadInput(r, "pipe.yaml")).toEqual(["pipe.yaml: is a named pipe, not a model file"]);
+  }, 15_000);
+
+  it.skipIf(process.platform === "win32")("refuses a named pipe as a scenario's base, naming the scenario", async () => {
+    fifo("base-pipe.yaml");
+    tmp.write("on-pipe.yaml", "base: base-pipe.yaml\nchanges: { horizon: 5 }\n");
+    const r = await within(["validate", "on-pipe.yaml"]);
+    expect(expectBadInput(r, "on-pipe.yaml")).toEqual(['on-pipe.yaml: base names "base-pipe.yaml" (base-pipe.yaml), which is a named pipe, not a model file']);
+  }, 15_000);
+
+  it.skipIf(!existsSync("/dev/zero"))("refuses a device such as /dev/zero (CLI)", async () => {
+    const r = await vsm(["validate", "/dev/zero"], tmp.dir);
+    expect(expectBadInput(r, "/dev/zero")).toEqual(["/dev/zero: is a device, not a model file"]);
+  }, 15_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import YAML from "yaml";
-import { formatProblem, loadModel, ModelError, type Model } from "../../src/index.js";
+import { formatProblem, loadModel, loadModels, ModelError, type Model } from "../../src/index.js";
 import { ensureBuilt, FIXTURES, hasStackTrace, ROOT, scratch, vsm } from "../fixtures/cli.js";
 
 const SMALL = join(FIXTURES, "small.yaml");
@@ -319,5 +319,90 @@ describe("vsm compare", () => {
     expect(r.lines).toHaveLength(2);
     expect(r.lines[0]).toMatch(/^bad1\.yaml: changes\.stages\.review\.servers must be a whole number >= 1 \(got 0\)$/);
     expect(r.lines[1]).toMatch(/^bad2\.yaml: changes\.horizon must be greater than zero.*\(got -1\)$/);
+  });
+});
+
+describe("a scenario that swaps a distribution", () => {
+  it("is blamed for the old parameters it left, with the null that removes them", () => {
+    // small.yaml's dev is { dist: lognormal, mean: 1, cv: 0.5 }: a merge patch keeps mean and cv.
+    tmp.write("fixed-dev.yaml", "name: x\nbase: base.yaml\nchanges:\n  stages:\n    dev:\n      processTime: { dist: fixed, value: 0.5 }\n");
+    const ps = problemsOf(join(tmp.dir, "fixed-dev.yaml"));
+    expect(ps.map((p) => formatProblem({ ...p, file: p.file.replace(`${tmp.dir}/`, "") }))).toEqual([
+      'fixed-dev.yaml: changes.stages.dev.processTime.mean is left over from the lognormal distribution this scenario replaced, and fixed has no mean: add "mean: null" to remove it',
+      'fixed-dev.yaml: changes.stages.dev.processTime.cv is left over from the lognormal distribution this scenario replaced, and fixed has no cv: add "cv: null" to remove it',
+    ]);
+    // Doing what the message says gives a valid model.
+    tmp.write("fixed-dev-ok.yaml", "name: x\nbase: base.yaml\nchanges:\n  stages:\n    dev:\n      processTime: { dist: fixed, value: 0.5, mean: null, cv: null }\n");
+    expect(loadModel(join(tmp.dir, "fixed-dev-ok.yaml")).stages.dev.processTime).toEqual({ dist: "fixed", value: 0.5 });
+  });
+
+  it("the same from --set, with the --set that removes them", () => {
+    const ps = problemsOf(SMALL, ["stages.dev.processTime={ dist: gamma, mean: 1, cv: 0.5 }", "stages.review.processTime.dist=fixed", "stages.review.processTime.value=1"]);
+    expect(ps.map(formatProblem)).toEqual([
+      "--set: stages.review.processTime.mean is left over from the exponential distribution --set replaced, and fixed has no mean: add --set stages.review.processTime.mean=null to remove it",
+    ]);
+  });
+
+  it("a field the base got wrong, in a distribution the scenario did not swap, is still the base's", () => {
+    tmp.write("typo-base.yaml", readFileSync(SMALL, "utf8").replace("{ dist: lognormal, mean: 1, cv: 0.5 }", "{ dist: lognormal, mean: 1, cv: 0.5, sd: 1 }"));
+    tmp.write("on-typo-base.yaml", "name: x\nbase: typo-base.yaml\nchanges:\n  stages:\n    dev:\n      processTime: { mean: 2 }\n");
+    const ps = problemsOf(join(tmp.dir, "on-typo-base.yaml"));
+    expect(ps.map((p) => `${p.file.replace(`${tmp.dir}/`, "")}: ${p.path}`)).toEqual(["typo-base.yaml: stages.dev.processTime.sd"]);
+  });
+});
+
+describe("--set in compare", () => {
+  // A scenario that adds a stage the base does not have.
+  const ADD_QA = "name: With QA\nbase: base.yaml\nchanges:\n  stages:\n    qa: { servers: 1, processTime: 0.1 }\n  streams:\n    web: { route: [intake, dev, review, qa] }\n";
+
+  it("applies to every model that has the stage, and says where on stderr (CLI)", async () => {
+    tmp.write("add-qa.yaml", ADD_QA);
+    const args = ["compare", "base.yaml", "add-qa.yaml", "-r", "2", "--json", "--set", "stages.qa.servers=2", "--set", "horizon=30"];
+    const r = await vsm(args, tmp.dir);
+    expect(r.stderr).not.toSatisfy(hasStackTrace);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.lines).toEqual([
+      'set stages.qa.servers=2 on add-qa.yaml only: base (base.yaml) has no stage "qa"',
+      "set horizon=30 on base (base.yaml) and 1 scenario",
+    ]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.base.horizon).toBe(30);
+    expect(doc.scenarios[0].run.horizon).toBe(30);
+    // --quiet says nothing.
+    const q = await vsm([...args, "-q"], tmp.dir);
+    expect(q.status).toBe(0);
+    expect(q.stderr).toBe("");
+  });
+
+  it("changes exactly the models that have the target (loadModels)", () => {
+    tmp.write("add-qa.yaml", ADD_QA);
+    const { models, sets } = loadModels([join(tmp.dir, "base.yaml"), join(tmp.dir, "add-qa.yaml")], { set: ["stages.qa.servers=2", "stages.review.servers=4"] });
+    expect(models[0].stages.qa).toBeUndefined();
+    expect(models[1].stages.qa.servers).toBe(2);
+    expect(models.map((m) => m.stages.review.servers)).toEqual([4, 4]);
+    expect(sets).toEqual([
+      { assignment: "stages.qa.servers=2", models: [1], target: { kind: "stage", id: "qa" } },
+      { assignment: "stages.review.servers=4", models: [0, 1], target: { kind: "stage", id: "review" } },
+    ]);
+  });
+
+  /** The lines `vsm compare base.yaml add-qa.yaml --set ...` prints when it refuses. */
+  function refused(set: string[]): string[] {
+    tmp.write("add-qa.yaml", ADD_QA);
+    try {
+      loadModels([join(tmp.dir, "base.yaml"), join(tmp.dir, "add-qa.yaml")], { set });
+    } catch (e) {
+      if (e instanceof ModelError) return e.problems.map(formatProblem);
+      throw e;
+    }
+    throw new Error(`--set ${set.join(" ")} was accepted`);
+  }
+
+  it("is refused, with every model's stages, only when no model has the stage", () => {
+    expect(refused(["stages.qaa.servers=2"])).toEqual(['--set: stages.qaa names unknown stage "qaa" (did you mean "qa"?); known stages: intake, dev, review, qa']);
+  });
+
+  it("a bad value set on several models is reported once", () => {
+    expect(refused(["horizon=0"])).toEqual(["--set: horizon must be greater than zero (got 0)"]);
   });
 });
