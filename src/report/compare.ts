@@ -3,6 +3,7 @@ import type { RunOutcome } from "../runner/run.js";
 import { DEFAULT_MIN_EFFECT, type DiffDocument, type DiffFigure, type DiffOptions, type RunDocument, type RunFigure, diffDocument, runDocument } from "./document.js";
 import { num, safeText, table } from "./format.js";
 import { label, precisionLine } from "./table.js";
+import { type EconomicsDiff, type EconomicsDocument, amount, economicsDiff, moneyHeadline } from "./money.js";
 
 /** The JSON document of `vsm compare --json`; this shape is relied on (add freely). */
 export interface CompareDocument {
@@ -19,7 +20,10 @@ export function compareDocument(outcome: RunOutcome, options: DiffOptions = {}):
     base: baseDoc,
     scenarios: outcome.models.slice(1).map((m, i) => {
       const run = runDocument(outcome, i + 1);
-      return { name: m.name, file: m.source, run, diff: diffDocument(base, m, outcome.diffs[i], baseDoc, run, options), notes: differences(baseDoc, run, m.convertedFrom) };
+      const diff = diffDocument(base, m, outcome.diffs[i], baseDoc, run, options);
+      const money = outcome.pairedMoney[i];
+      if (money) diff.economics = economicsDiff(base, m, money);
+      return { name: m.name, file: m.source, run, diff, notes: differences(baseDoc, run, m.convertedFrom) };
     }),
     marks: { alpha: options.alpha ?? 0.05, correction: "holm", minEffect: options.minEffect ?? DEFAULT_MIN_EFFECT },
   };
@@ -65,6 +69,7 @@ export function headlines(doc: CompareDocument): string[] {
   const u = `${doc.base.timeUnit}s`;
   const out: string[] = [];
   for (const s of doc.scenarios) {
+    if (s.diff.economics && doc.base.economics) out.push(`${safeText(s.name)}: ${moneyHeadline(s.diff.economics, doc.base.economics.currency)}`);
     for (const [id, d] of Object.entries(s.diff.streams)) {
       const b = doc.base.streams[id].leadTime.p85;
       const after = s.run.streams[id].leadTime.p85;
@@ -79,6 +84,20 @@ export function headlines(doc: CompareDocument): string[] {
     }
   }
   return out;
+}
+
+/** What the change is worth a year: the cost of the flow before and after, headcount, net value. */
+function moneyRows(d: EconomicsDiff, base: EconomicsDocument, run: EconomicsDocument): string[] {
+  const c = base.currency;
+  const diff = (f: Figure) => (f.ci95 === null ? amount(f.mean, c) : `${amount(f.mean, c)} ± ${amount(f.ci95, c).replace(/^\S+ /, "")}`);
+  const rows = [
+    ["Cost of the flow a year", amount(base.total.mean, c), amount(run.total.mean, c), diff(d.total)],
+    ["  payroll (waiting, rework)", amount(base.payroll.mean, c), amount(run.payroll.mean, c), diff(d.payroll)],
+    ["  delay (revenue forgone)", amount(base.delay.mean, c), amount(run.delay.mean, c), diff(d.delay)],
+    ["People priced", num(base.people), num(run.people), `${d.addedPeople > 0 ? "+" : ""}${num(d.addedPeople)} (${amount(d.addedPayroll, c)} a year)`],
+    ["Net value a year", "", "", diff(d.netValue)],
+  ];
+  return [table(["Money", "Base", "Scenario", "Difference ± 95%"], rows), "Net value: the fall in the cost of the flow less the payroll of added people."];
 }
 
 function constraintMove(base: RunDocument, run: RunDocument): string[] {
@@ -133,6 +152,7 @@ export function compareTable(doc: CompareDocument): string {
     }
     growing ||= rows.some((r) => r.some((c) => c.endsWith(" !")));
     out.push(table(["Figure", "Base", "Scenario", "Difference ± 95%", "Change (95% CI)", ""], rows));
+    if (s.diff.economics && base.economics && s.run.economics) out.push(...moneyRows(s.diff.economics, base.economics, s.run.economics));
     const gone = Object.keys(base.stages).filter((id) => !Object.hasOwn(s.run.stages, id));
     if (gone.length) out.push(`Not in this future state: ${gone.map((id) => label(id, base.stages[id].name)).join(", ")}.`);
     out.push(...constraintMove(base, s.run));

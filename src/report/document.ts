@@ -5,6 +5,7 @@ import type { Figure } from "../stats/interval.js";
 import { type Estimate, holm, pValue } from "../stats/estimate.js";
 import type { RunOutcome } from "../runner/run.js";
 import type { PairedDiff, StageFigureName, StreamFigureName, Summary } from "../runner/summary.js";
+import { type EconomicsDiff, type EconomicsDocument, economicsDocument } from "./money.js";
 
 /**
  * A figure as the documents give it: `mean` is the estimate (a mean over replications, a ratio of
@@ -40,6 +41,8 @@ export interface RunDocument {
   /** Stages whose offered load reaches their capacity, from the model alone. */
   warnings: string[];
   precision?: { target: number; reached: boolean; achieved: number; rule: string };
+  /** What the flow costs a year, where the model has economics (docs/economics.md). */
+  economics?: EconomicsDocument;
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number };
 }
 
@@ -164,6 +167,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     ...(outcome.precision
       ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule } }
       : {}),
+    ...(outcome.money[index] ? { economics: economicsDocument(model, outcome.money[index]!) } : {}),
     performance: performance(outcome),
   };
 }
@@ -188,6 +192,8 @@ export interface DiffDocument {
   included: number;
   streams: Record<string, { throughput: DiffFigure; wip: DiffFigure; leadTime: { mean: DiffFigure; p50: DiffFigure; p85: DiffFigure; p95: DiffFigure } }>;
   stages: Record<string, { wait: DiffFigure; utilization?: DiffFigure }>;
+  /** What the change is worth a year, where both models have economics. */
+  economics?: EconomicsDiff;
 }
 
 export interface DiffOptions {

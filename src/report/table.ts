@@ -1,6 +1,7 @@
 import type { Figure } from "../stats/interval.js";
 import type { RunDocument, RunFigure } from "./document.js";
 import { fig, num, pct, safeText, table } from "./format.js";
+import { paretoTable } from "./money.js";
 
 /** The terminal report of `vsm run`. */
 export function runTable(doc: RunDocument): string {
@@ -47,6 +48,11 @@ export function runTable(doc: RunDocument): string {
   );
   out.push("");
   out.push(...constraintLines(doc));
+  if (doc.economics) {
+    out.push("");
+    out.push(...paretoTable(doc.economics, Object.fromEntries(Object.entries(doc.stages).map(([id, s]) => [id, s.name])), label));
+    out.push("");
+  } else out.push("Money: this model has no economics section; add one (docs/economics.md) to see what each constraint costs a year.");
   for (const u of doc.unstable) {
     if (u.replications > 0) {
       out.push(

@@ -7,6 +7,7 @@ import { inTimeUnit } from "../model/convert.js";
 import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
+import { MoneySummary, PairedMoney } from "./money.js";
 import { runTask } from "./task.js";
 
 export interface RunOptions {
@@ -37,6 +38,9 @@ export interface RunOutcome {
   summaries: Summary[];
   /** diffs[i]: models[i + 1] minus models[0], paired by replication. */
   diffs: PairedDiff[];
+  /** Money figures of each model that has economics (null otherwise), and of each pair. */
+  money: (MoneySummary | null)[];
+  pairedMoney: (PairedMoney | null)[];
   wallSeconds: number;
   /** What --precision watched (see worstRelativeHalfWidth), and whether it was met. */
   precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time" } | null;
@@ -59,11 +63,20 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   const ids = models.map((m) => ({ streams: Object.keys(m.streams), stages: Object.keys(m.stages) }));
   const summaries = ids.map((i) => new Summary(i.streams.length, i.stages.length));
   const diffs = ids.slice(1).map((i) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages));
+  // Money where the model prices time (a comparison prices every model by the base's economics).
+  const money = models.map((m) => (m.economics ? new MoneySummary(m) : null));
+  const pairedMoney = models.slice(1).map((m) => (models[0].economics && m.economics ? new PairedMoney(models[0], m) : null));
 
   let done = 0;
   const merge = (results: ReplicationResult[]) => {
-    results.forEach((r, i) => summaries[i].add(r));
-    for (let i = 1; i < results.length; i++) diffs[i - 1].add(results[0], results[i]);
+    results.forEach((r, i) => {
+      summaries[i].add(r);
+      money[i]?.add(r);
+    });
+    for (let i = 1; i < results.length; i++) {
+      diffs[i - 1].add(results[0], results[i]);
+      pairedMoney[i - 1]?.add(results[0], results[i]);
+    }
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
   };
@@ -110,7 +123,7 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
     await helpers?.close();
   }
   const used = timing.helped ? helpers!.threads + 1 : 0;
-  return { models, seed, replications: done, workers: used, summaries, diffs, wallSeconds: (performance.now() - start) / 1000, precision };
+  return { models, seed, replications: done, workers: used, summaries, diffs, money, pairedMoney, wallSeconds: (performance.now() - start) / 1000, precision };
 }
 
 /** Above this estimated time a replication runs where Ctrl-C can stop it (see simulateModels). */
