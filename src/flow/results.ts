@@ -21,6 +21,20 @@ export const STAGE_FIGURES = [
   "waitTotal", // sum of those waits: where items wait most in total
 ] as const;
 
+/**
+ * Each stream's use of each stage (the timeline ladder), per replication, for the services that
+ * start in the measured window: byStream[(stream * stages + stage) * BY_STREAM_FIGURES.length + f].
+ */
+export const BY_STREAM_FIGURES = [
+  "visits", // services of the stream's items started at the stage (rework and branches included)
+  "visitsPerItem", // those visits over the stream's items completed in the window; NaN: none completed
+  "wait", // mean wait per visit (gate and queue); NaN: no visit
+  "touch", // mean process time per visit; NaN: no visit
+  "waiting", // time-average number of the stream's items waiting at the stage (gate and queue)
+] as const;
+
+export type ByStreamFigure = (typeof BY_STREAM_FIGURES)[number];
+
 export type StreamFigure = (typeof STREAM_FIGURES)[number];
 export type StageFigure = (typeof STAGE_FIGURES)[number];
 
@@ -38,6 +52,8 @@ export interface ReplicationResult {
   streams: Float64Array;
   /** stages[s * STAGE_FIGURES.length + f] */
   stages: Float64Array;
+  /** byStream[(stream * stages + stage) * BY_STREAM_FIGURES.length + f] */
+  byStream: Float64Array;
   /** Items in the system when the replication ended (the simulation's own count). */
   inFlight: number;
   /** Set when work in progress hit the cap: the system is unstable at `stage`. */

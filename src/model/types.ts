@@ -46,11 +46,18 @@ export interface StageSpec {
   processTime: DistSpec;
   policy: "fifo" | "priority";
   batch: GateSpec | null;
-  rework: { probability: number; to: string | null } | null;
+  rework: ReworkSpec | null;
+}
+
+export interface ReworkSpec {
+  probability: number;
+  to: string | null;
 }
 
 export type RouteStep =
-  | { kind: "stage"; stage: string; probability: number }
+  /** `rework`: this stream's own rework at this step, in place of the stage's (null: none);
+   * absent: the stage's. */
+  | { kind: "stage"; stage: string; probability: number; rework?: ReworkSpec | null }
   | { kind: "parallel"; branches: RouteStep[][] };
 
 export interface StreamSpec {
