@@ -260,3 +260,109 @@ describe("rework to an optional step the item skipped (issue #11.4)", () => {
     expect(v.sec).toBeCloseTo(1 / 0.6 / 0.6, 12);
   });
 });
+
+describe("the offered-load check reads the routes the simulation runs (issue #11.5)", () => {
+  it("warns when an optional step's rework loop overloads a stage", () => {
+    // Half the items need a; each of those visits it 1 / (1 - 0.5) = 2 times: 1.05 visits a day.
+    const m = validateModel(
+      { horizon: 100, stages: { a: { servers: 1, processTime: exponential(1), rework: { probability: 0.5 } } }, streams: { s: { arrivals: { rate: 1.05 }, route: [{ stage: "a", probability: 0.5 }] } } },
+      "optional-rework.yaml",
+    );
+    expect(streamVisits(m).s.a).toBeCloseTo(1, 12);
+    expect(stabilityWarnings(m).join("\n")).toMatch(/stage a is overloaded: offered load 1\.05/);
+  });
+
+  it("averages over which optional steps an item needs, not over their probabilities", () => {
+    // z sends half its work back to the previous step the item took: y for the half that need
+    // y, x for the others. Per item: x 0.5 x 1 + 0.5 x 2 = 1.5, y 0.5 x 2 = 1, z 2.
+    const m = validateModel(
+      {
+        horizon: 10,
+        stages: { x: { servers: 1, processTime: 0.1 }, y: { servers: 1, processTime: 0.1 }, z: { servers: 1, processTime: 0.1, rework: { probability: 0.5 } } },
+        streams: { s: { arrivals: { rate: 1 }, route: ["x", { stage: "y", probability: 0.5 }, "z"] } },
+      },
+      "previous.yaml",
+    );
+    const v = streamVisits(m).s;
+    expect([v.x, v.y, v.z].map((x) => Number(x.toFixed(12)))).toEqual([1.5, 1, 2]);
+  });
+
+  /** Visits per completed item of each stream at each stage, counted from a trace. */
+  function countedVisits(raw: object, seed: number) {
+    const m = compile(validateModel(raw, "random.yaml"));
+    const r = runReplication(m, seed, 0, { trace: true, maxWip: 1e9 });
+    const counts = new Map<string, number[]>(); // stream/stage -> visits of each completed item
+    const items = new Map<string, number>(); // completed items by stream
+    for (const rows of byItem(r.trace!).values()) {
+      if (!rows.some((x) => x.what === "done")) continue;
+      const stream = rows[0].stream;
+      const k = items.get(stream) ?? 0;
+      items.set(stream, k + 1);
+      for (const x of rows) {
+        if (x.what !== "start") continue;
+        const key = `${stream}/${x.stage}`;
+        if (!counts.has(key)) counts.set(key, []);
+        const c = counts.get(key)!;
+        while (c.length <= k) c.push(0);
+        c[k]++;
+      }
+    }
+    return { m, counts, items };
+  }
+
+  it("agrees with visits counted in simulation on random models", () => {
+    // Unlimited servers and no gates: visits depend on routes and rework only, and nothing queues.
+    // Each item's count is an independent draw: the mean over N items is within 4.5 standard
+    // errors of the expectation (a false alarm below 1e-5 per figure).
+    const flatten = (raw: { stages: Record<string, Record<string, unknown>> }) => ({
+      ...raw,
+      warmup: 0,
+      horizon: 600,
+      stages: Object.fromEntries(Object.entries(raw.stages).map(([id, s]) => [id, { ...s, servers: "unlimited", batch: undefined }])),
+    });
+    let checked = 0;
+    let looped = 0;
+    fc.assert(
+      fc.property(fc.oneof(tieModelArb, descentModelArb), fc.integer({ min: 0, max: 1000 }), (raw, seed) => {
+        const model = flatten(raw as never);
+        try {
+          validateModel(model, "random.yaml");
+        } catch (e) {
+          if (e instanceof ModelError) return;
+          throw e;
+        }
+        const { m, counts, items } = countedVisits(model, seed);
+        const expected = streamVisits(m.model);
+        for (const [stream, perStage] of Object.entries(expected)) {
+          const n = items.get(stream) ?? 0;
+          if (n < 100) continue;
+          for (const [stage, v] of Object.entries(perStage)) {
+            const c = (counts.get(`${stream}/${stage}`) ?? []).concat(Array(n).fill(0)).slice(0, n);
+            const mean = c.reduce((a, b) => a + b, 0) / n;
+            const sd = Math.sqrt(c.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+            expect(Math.abs(mean - v), `${stream} at ${stage}: counted ${mean} (sd ${sd}, n ${n}), expected ${v}`).toBeLessThanOrEqual(4.5 * (sd / Math.sqrt(n)) + 1e-6 * v + 1e-12);
+            checked++;
+            if (v > 1.05) looped++;
+          }
+        }
+      }),
+      { numRuns: 30, seed: 20261205 },
+    );
+    expect(checked).toBeGreaterThan(60);
+    expect(looped).toBeGreaterThan(20); // rework loops, not only straight routes
+  });
+
+  it("counts the openings of scheduled gates in the size of a run", () => {
+    const raw = (batch?: object) => ({
+      warmup: 10,
+      horizon: 90,
+      stages: { board: { servers: 1, processTime: 0.01, ...(batch ? { batch } : {}) } },
+      streams: { s: { arrivals: { rate: 1 }, route: ["board"] } },
+    });
+    const plain = estimatedEvents(validateModel(raw(), "plain.yaml"), 3);
+    expect(estimatedEvents(validateModel(raw({ every: 2, offset: 1 }), "gate.yaml"), 3) - plain).toBeCloseTo((3 * (100 - 1)) / 2, 9);
+    const runaway = validateModel(raw({ every: 1e-300 }), "runaway.yaml");
+    expect(estimatedEvents(runaway, 1)).toBeGreaterThan(LARGE_RUN_EVENTS);
+    expect(sizeWarnings(runaway, 1).join("\n")).toMatch(/this run is about/);
+  });
+});
