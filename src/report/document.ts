@@ -1,6 +1,6 @@
 import { GENERATOR } from "../engine/random.js";
 import { stabilityWarnings } from "../model/analysis.js";
-import type { Model } from "../model/types.js";
+import type { Model, RouteStep } from "../model/types.js";
 import { type Figure, figureOf } from "../stats/interval.js";
 import type { RunOutcome } from "../runner/run.js";
 import type { PairedDiff, Summary } from "../runner/summary.js";
@@ -17,6 +17,8 @@ export interface RunDocument {
   horizon: number;
   streams: Record<string, StreamFigures>;
   stages: Record<string, StageFigures>;
+  /** Where each stream's time goes: per stream, the stages its route visits (see ByStreamFigures). */
+  byStream: Record<string, Record<string, ByStreamFigures>>;
   /** The stage where items wait most in total (item-time waiting per unit of time). */
   constraint: { stage: string; name: string; waitingItems: Figure } | null;
   unstable: { stage: string; replications: number }[];
@@ -41,6 +43,48 @@ export interface StageFigures {
   wait: Figure;
   queueLength: Figure;
   visits: Figure;
+}
+
+/**
+ * A stream's use of one stage, per replication then averaged over replications, for the services
+ * of the stream's items that start at the stage in the measured window (rework returns and
+ * parallel branches included): `visits` is that count over the stream's items completed in the
+ * window (visits per item); `wait` the mean wait per visit (gate and queue) and `touch` the mean
+ * process time per visit; `waiting` the time-average number of the stream's items waiting there.
+ */
+export interface ByStreamFigures {
+  visits: Figure;
+  wait: Figure;
+  touch: Figure;
+  waiting: Figure;
+}
+
+/** Each stream's figures at the stages its route names (any depth of parallel branches), in route order. */
+function byStreamOf(model: Model, s: Summary): RunDocument["byStream"] {
+  const stageIds = Object.keys(model.stages);
+  const out: RunDocument["byStream"] = {};
+  Object.entries(model.streams).forEach(([id, stream], i) => {
+    const named = new Set<string>();
+    const walk = (steps: RouteStep[]) => {
+      for (const step of steps) {
+        if (step.kind === "stage") named.add(step.stage);
+        else step.branches.forEach(walk);
+      }
+    };
+    walk(stream.route);
+    out[id] = {};
+    // In the order the route first names them: the rungs of the ladder.
+    for (const stage of named) {
+      const g = stageIds.indexOf(stage);
+      out[id][stage] = {
+        visits: figureOf(s.streamStage(i, g, "visitsPerItem")),
+        wait: figureOf(s.streamStage(i, g, "wait")),
+        touch: figureOf(s.streamStage(i, g, "touch")),
+        waiting: figureOf(s.streamStage(i, g, "waiting")),
+      };
+    }
+  });
+  return out;
 }
 
 /** A stream's lead-time figures: of a run, or of a paired difference. */
@@ -94,6 +138,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     horizon: model.horizon,
     streams,
     stages,
+    byStream: byStreamOf(model, s),
     constraint,
     unstable: [...s.unstable].map(([stage, replications]) => ({ stage, replications })),
     warnings: stabilityWarnings(model),

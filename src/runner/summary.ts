@@ -1,5 +1,5 @@
 import { Welford } from "../stats/welford.js";
-import { STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
+import { BY_STREAM_FIGURES, type ByStreamFigure, STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
 
 const NS = STREAM_FIGURES.length;
 const NG = STAGE_FIGURES.length;
@@ -14,6 +14,8 @@ export class Summary {
   readonly stages: Welford[];
   replications = 0;
   events = 0;
+  /** Each stream's use of each stage: (stream * nStages + stage) * BY_STREAM_FIGURES.length + f. */
+  readonly byStream: Welford[];
   /** Replications stopped by the work-in-progress cap, by the stage where work piled up. */
   readonly unstable = new Map<string, number>();
 
@@ -23,6 +25,7 @@ export class Summary {
   ) {
     this.streams = Array.from({ length: nStreams * NS }, () => new Welford());
     this.stages = Array.from({ length: nStages * NG }, () => new Welford());
+    this.byStream = Array.from({ length: nStreams * nStages * BY_STREAM_FIGURES.length }, () => new Welford());
   }
 
   add(r: ReplicationResult): void {
@@ -30,6 +33,7 @@ export class Summary {
     this.events += r.events;
     addAll(this.streams, r.streams);
     addAll(this.stages, r.stages);
+    addAll(this.byStream, r.byStream);
     if (r.unstable) this.unstable.set(r.unstable.stage, (this.unstable.get(r.unstable.stage) ?? 0) + 1);
   }
 
@@ -39,6 +43,11 @@ export class Summary {
 
   stage(s: number, f: (typeof STAGE_FIGURES)[number]): Welford {
     return this.stages[s * NG + STAGE_FIGURES.indexOf(f)];
+  }
+
+  /** Stream i's figure f at stage s. */
+  streamStage(i: number, s: number, f: ByStreamFigure): Welford {
+    return this.byStream[(i * this.nStages + s) * BY_STREAM_FIGURES.length + BY_STREAM_FIGURES.indexOf(f)];
   }
 }
 
