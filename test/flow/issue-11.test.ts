@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LARGE_RUN_EVENTS, estimatedEvents, sizeWarnings, stabilityWarnings, streamVisits } from "../../src/model/analysis.js";
 import { ModelError, STREAM_FIGURES, type TraceRow, compile, runReplication, validateModel } from "../../src/index.js";
 import { descentModelArb, tieModelArb } from "../fixtures/random-models.js";
+import { ensureBuilt, scratch, vsm } from "../fixtures/cli.js";
 import { expectTheory, exponential, run } from "../theory/tolerance.js";
 
 // Issue #11: semantic slips in the flow engine. Each part is checked on models small enough to
@@ -364,5 +367,51 @@ describe("the offered-load check reads the routes the simulation runs (issue #11
     const runaway = validateModel(raw({ every: 1e-300 }), "runaway.yaml");
     expect(estimatedEvents(runaway, 1)).toBeGreaterThan(LARGE_RUN_EVENTS);
     expect(sizeWarnings(runaway, 1).join("\n")).toMatch(/this run is about/);
+  });
+});
+
+describe("where each stream's time goes (issue #11.6)", () => {
+  // a and b arrive together every 8 days; a goes straight to review (3 days, one reviewer), b
+  // through dev first (1 day), so b reaches review at 8k + 1 and waits 2 days for a to finish.
+  // 99 of each complete by 799: per item one review visit; b waits 2 per visit, 99 x 2 days of
+  // waiting in 799 days is 198/799 items waiting on average; a never waits.
+  const MODEL = `name: ladder
+horizon: 799
+replications: 2
+stages:
+  review: { servers: 1, processTime: 3 }
+  dev: { servers: unlimited, processTime: 1 }
+streams:
+  a: { arrivals: { interarrival: 8 }, route: [review] }
+  b: { name: "=B stream", arrivals: { interarrival: 8 }, route: [dev, review] }
+`;
+  it("gives visits per item, wait and touch per visit and items waiting, per stream and stage", async () => {
+    ensureBuilt();
+    const dir = scratch();
+    try {
+      const file = dir.write("ladder.yaml", MODEL);
+      const json = await vsm(["run", file, "--json", "-q"]);
+      expect(json.status).toBe(0);
+      const doc = JSON.parse(json.stdout);
+      const mean = (f: { mean: number }) => f.mean;
+      expect(Object.keys(doc.byStream.a)).toEqual(["review"]); // only the stages its route visits
+      expect(Object.keys(doc.byStream.b)).toEqual(["dev", "review"]); // in route order
+      const b = doc.byStream.b.review;
+      expect([b.visits, b.wait, b.touch].map(mean)).toEqual([1, 2, 3]);
+      expect(mean(b.waiting)).toBeCloseTo(198 / 799, 12);
+      expect([doc.byStream.a.review.wait, doc.byStream.a.review.waiting, doc.byStream.b.dev.touch].map(mean)).toEqual([0, 0, 1]);
+
+      const text = await vsm(["run", file, "--by-stream", "-q"]);
+      expect(text.stdout).toMatch(/Where =B stream \(b\)'s time goes/);
+      expect(text.stdout).toMatch(/review\s+1 ± 0\s+2 ± 0\s+3 ± 0\s+0\.248 ± /);
+      expect((await vsm(["run", file, "-q"])).stdout).not.toMatch(/time goes/);
+
+      const csv = join(dir.dir, "ladder.csv");
+      await vsm(["run", file, "-q", "-o", csv]);
+      const rows = readFileSync(csv, "utf8");
+      expect(rows).toContain("ladder,stream-stage,b/review,'=B stream / review,wait,2,0,2");
+    } finally {
+      dir.remove();
+    }
   });
 });
