@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { LARGE_RUN_EVENTS, estimatedEvents, sizeWarnings, stabilityWarnings, streamVisits } from "../../src/model/analysis.js";
 import { ModelError, STREAM_FIGURES, type TraceRow, compile, runReplication, validateModel } from "../../src/index.js";
 import { descentModelArb, tieModelArb } from "../fixtures/random-models.js";
+import { runCsv } from "../../src/report/csv.js";
+import { runTable } from "../../src/report/table.js";
+import type { RunDocument } from "../../src/index.js";
 import { ensureBuilt, scratch, vsm } from "../fixtures/cli.js";
 import { expectTheory, exponential, run } from "../theory/tolerance.js";
 
@@ -390,9 +393,11 @@ streams:
     const dir = scratch();
     try {
       const file = dir.write("ladder.yaml", MODEL);
-      const json = await vsm(["run", file, "--json", "-q"]);
-      expect(json.status).toBe(0);
-      const doc = JSON.parse(json.stdout);
+      // One run: the table with --by-stream on stdout, the JSON document in the file.
+      const out = join(dir.dir, "ladder.json");
+      const text = await vsm(["run", file, "--by-stream", "-q", "-o", out]);
+      expect(text.status).toBe(0);
+      const doc = JSON.parse(readFileSync(out, "utf8")) as RunDocument;
       const mean = (f: { mean: number }) => f.mean;
       expect(Object.keys(doc.byStream.a)).toEqual(["review"]); // only the stages its route visits
       expect(Object.keys(doc.byStream.b)).toEqual(["dev", "review"]); // in route order
@@ -401,15 +406,10 @@ streams:
       expect(mean(b.waiting)).toBeCloseTo(198 / 799, 12);
       expect([doc.byStream.a.review.wait, doc.byStream.a.review.waiting, doc.byStream.b.dev.touch].map(mean)).toEqual([0, 0, 1]);
 
-      const text = await vsm(["run", file, "--by-stream", "-q"]);
       expect(text.stdout).toMatch(/Where =B stream \(b\)'s time goes/);
       expect(text.stdout).toMatch(/review\s+1 ± 0\s+2 ± 0\s+3 ± 0\s+0\.248 ± /);
-      expect((await vsm(["run", file, "-q"])).stdout).not.toMatch(/time goes/);
-
-      const csv = join(dir.dir, "ladder.csv");
-      await vsm(["run", file, "-q", "-o", csv]);
-      const rows = readFileSync(csv, "utf8");
-      expect(rows).toContain("ladder,stream-stage,b/review,'=B stream / review,wait,2,0,2");
+      expect(runTable(doc)).not.toMatch(/time goes/); // only when asked
+      expect(await runCsv(doc)).toContain("ladder,stream-stage,b/review,'=B stream / review,wait,2,0,2");
     } finally {
       dir.remove();
     }
