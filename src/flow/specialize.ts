@@ -126,7 +126,7 @@ ${ifMeasuring}{
   st[${k * SF + WAIT_SUM}] += wait;
   st[${k * SF + VISITS}]++;
   st[${k * SF + BUSY_AREA}] += d;
-  const b = it.stream[id] * ${int(m.stageIds.length * BF)} + ${int(k * BF)};
+  const b = ${byStreamRow(m, k)};
   const ss = this.ss;
   ss[b + ${B_VISITS}]++;
   ss[b + ${B_WAIT_SUM}] += wait;
@@ -360,4 +360,20 @@ function reworkProbabilities(m: CompiledModel, k: number): number[] {
     if (stage === k) ps.add(m.stepReworkProbability[j]);
   });
   return [...ps];
+}
+
+/** The start of the byStream row of an item served at stage k, as source: a constant when only one
+ * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
+function byStreamRow(m: CompiledModel, k: number): string {
+  const visitors = new Set<number>();
+  const walk = (i: number, r: number) => {
+    for (let p = 0; p < m.routeLength[r]; p++) {
+      const j = m.routeStart[r] + p;
+      if (m.stepKind[j] === STEP_PARALLEL) for (let b = 0; b < m.stepBranchCount[j]; b++) walk(i, m.stepBranchStart[j] + b);
+      else if (m.stepStage[j] === k) visitors.add(i);
+    }
+  };
+  m.mainRoute.forEach((r, i) => walk(i, r));
+  const stride = m.stageIds.length * BF;
+  return visitors.size === 1 ? int([...visitors][0] * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
 }
