@@ -205,6 +205,23 @@ describe("a stream's own rework at a route step (issue #11.3)", () => {
     expect(v.c.dev_b).toBeCloseTo(2, 12);
   });
 
+  it("names the route step when its own rework is wrong", () => {
+    const problems = (route: unknown[]) => {
+      try {
+        validateModel({ horizon: 10, stages: { dev: { servers: 1, processTime: 1 }, sec: { servers: 1, processTime: 1 } }, streams: { web: { arrivals: { rate: 1 }, route } } }, "step.yaml");
+      } catch (e) {
+        if (e instanceof ModelError) return e.problems.map((p) => `${p.path} ${p.message}`);
+        throw e;
+      }
+      return [];
+    };
+    expect(problems(["dev", { stage: "sec", rework: { probability: 0.2, to: "deb" } }])).toEqual([expect.stringMatching(/^streams\.web\.route\[1\]\.rework\.to names unknown stage "deb" \(did you mean "dev"\?\)/)]);
+    expect(problems([{ stage: "sec", rework: { probability: 0.2, to: "dev" } }, "dev"])).toEqual([expect.stringMatching(/^streams\.web\.route\[0\]\.rework\.to is "dev", which is not at or before "sec"/)]);
+    expect(problems(["dev", { stage: "sec", rework: { probability: 1 } }])).toEqual([expect.stringMatching(/^streams\.web\.route\[1\]\.rework\.probability is 1: /)]);
+    expect(problems([{ parallel: [["dev"], ["sec"]], rework: null }])[0]).toMatch(/^streams\.web\.route\[0\] must be either \{ stage, probability\?, rework\? \} or \{ parallel/);
+    expect(problems(["dev", { stage: "sec", rework: null }])).toEqual([]);
+  });
+
   it("makes an M/M/1 with rework to itself an M/M/1 with visit rate lambda / (1 - p)", async () => {
     // Bernoulli feedback to the back of the queue (Jackson): items in the system are M/M/1's at
     // rho = lambda / ((1 - p) mu) = 0.5 / 0.7; by Little's law the lead time is L / lambda = 5.
