@@ -360,6 +360,8 @@ export class Simulation {
       st[o + WAIT_SUM] += wait;
       st[o + VISITS]++;
       st[o + BUSY_AREA] += d;
+      // Each stream's use of the stage (byStream): one index, three additions (the loop written
+      // out per model folds the index where one stream visits the stage; M/M/2 unchanged).
       const b = (it.stream[id] * this.nStages + s) * BF;
       const ss = this.ss;
       ss[b + B_VISITS]++;
