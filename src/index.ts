@@ -8,14 +8,14 @@ export { parseText } from "./model/read.js";
 export { mergePatch } from "./model/patch.js";
 export { ModelError, formatProblem, type Problem } from "./model/errors.js";
 export { modelJsonSchema } from "./model/schema.js";
-export { offeredLoads, stabilityWarnings, type StageLoad } from "./model/analysis.js";
+export { offeredLoads, stabilityWarnings, streamVisits, type StageLoad } from "./model/analysis.js";
 export { compile, type CompiledModel } from "./model/compile.js";
 export type { Model, StageSpec, StreamSpec, RouteStep, DistSpec, GateSpec } from "./model/types.js";
 export { Simulation, DEFAULT_MAX_WIP, type SimulationOptions } from "./flow/simulation.js";
 export { runReplication } from "./flow/replication.js";
-export { STREAM_FIGURES, STAGE_FIGURES, type ReplicationResult, type TraceRow } from "./flow/results.js";
+export { STREAM_FIGURES, STAGE_FIGURES, BY_STREAM_FIGURES, type ReplicationResult, type TraceRow } from "./flow/results.js";
 export { simulateModels, type RunOptions, type RunOutcome } from "./runner/run.js";
-export { runDocument, diffDocument, type RunDocument, type DiffDocument } from "./report/document.js";
+export { runDocument, diffDocument, type RunDocument, type DiffDocument, type ByStreamFigures } from "./report/document.js";
 export { compareDocument, type CompareDocument } from "./report/compare.js";
 export type { Figure } from "./stats/interval.js";
 

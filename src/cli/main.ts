@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
 import type { Model, RunOptions } from "../index.js";
 import { runDocument } from "../report/document.js";
-import { runTable } from "../report/table.js";
+import { byStreamTable, runTable } from "../report/table.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
@@ -106,20 +106,20 @@ export function buildProgram(signal: AbortSignal): Command {
     .configureOutput({ outputError: (text, write) => write(text.split("\n").map(safeText).join("\n")) })
     .showHelpAfterError("(run vsm help for usage)");
 
-  withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures")).action(
-    async (file: string, o: CommonOptions) => {
+  withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures"))
+    .option("--by-stream", "also print where each stream's time goes: visits, wait and touch time at each stage")
+    .action(async (file: string, o: CommonOptions & { byStream?: boolean }) => {
       const model = loadModel(file, { set: o.set });
       if (o.out) checkOutput(o.out, model.files ?? [file]);
       warn(o, sizeWarnings(model, o.replications ?? model.replications));
       const outcome = await simulateModels([model], runOptions(o, signal));
       const doc = runDocument(outcome);
-      const text = () => `${runTable(doc)}\n`;
+      const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
       const json = () => `${JSON.stringify(doc, null, 2)}\n`;
       if (o.out) await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text });
       process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
-    },
-  );
+    });
 
   withRunOptions(
     program

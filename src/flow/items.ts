@@ -15,6 +15,15 @@ export class ItemTable {
   touch: Float64Array; // process time received so far
   branchTouch: Float64Array; // longest branch's touch time at the current fork
   stage: Int32Array;
+  // The repeat pass an item is on (money: rework effort and its payroll): the stage whose rework
+  // decision started it (-1: a first pass), the step whose completion ends it, and the share of a
+  // drawn process time a repeat takes. `outer*`: the pass it was on when a nested one started.
+  cause: Int32Array;
+  causeStep: Int32Array;
+  effort: Float64Array;
+  outerCause: Int32Array;
+  outerStep: Int32Array;
+  outerEffort: Float64Array;
 
   private free: Int32Array;
   private nFree = 0;
@@ -32,6 +41,12 @@ export class ItemTable {
     this.touch = new Float64Array(capacity);
     this.branchTouch = new Float64Array(capacity);
     this.stage = new Int32Array(capacity);
+    this.cause = new Int32Array(capacity);
+    this.causeStep = new Int32Array(capacity);
+    this.effort = new Float64Array(capacity);
+    this.outerCause = new Int32Array(capacity);
+    this.outerStep = new Int32Array(capacity);
+    this.outerEffort = new Float64Array(capacity);
     this.free = new Int32Array(capacity);
   }
 
@@ -73,6 +88,12 @@ export class ItemTable {
     this.parent = g32(this.parent);
     this.pending = g32(this.pending);
     this.stage = g32(this.stage);
+    this.cause = g32(this.cause);
+    this.causeStep = g32(this.causeStep);
+    this.outerCause = g32(this.outerCause);
+    this.outerStep = g32(this.outerStep);
+    this.effort = g64(this.effort);
+    this.outerEffort = g64(this.outerEffort);
     this.free = g32(this.free);
     this.arrived = g64(this.arrived);
     this.entered = g64(this.entered);

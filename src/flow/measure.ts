@@ -1,6 +1,6 @@
 import type { CompiledModel } from "../model/compile.js";
 import type { QuantileSketch } from "../stats/sketch.js";
-import { STAGE_FIGURES, STREAM_FIGURES } from "./results.js";
+import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES } from "./results.js";
 
 /**
  * What a replication measures, and how its figures are read off at the end. The simulation keeps
@@ -38,9 +38,19 @@ export const TOUCH_SUM = 2;
 export const WIP_CORRECTION = 3; // WIP area = LEAD_SUM + this
 export const RF = 4;
 
+// Each stream's use of each stage: one row of BF doubles in `ss`, at (stream * stages + stage) * BF.
+// Kept as the stage's row is (the services of the stream's items started in the window, their
+// waits and process times; the waiting area corrected at both ends of the window from that
+// stream's items waiting there), so a stage's rows sum to its own figures.
+export const B_VISITS = 0;
+export const B_WAIT_SUM = 1;
+export const B_TOUCH_SUM = 2;
+export const B_WAITING_CORRECTION = 3;
+export const BF = 4;
+
 /** Figures of the measured window (warm-up end to now), from the state rows (with both ends'
  * corrections made) and sketches. */
-export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, leadTimes: QuantileSketch[], now: number) {
+export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, ss: Float64Array, rb: Float64Array, leadTimes: QuantileSketch[], now: number) {
   const span = now > m.warmup ? now - m.warmup : NaN;
   const nStreams = m.streamIds.length;
   const nStages = m.stageIds.length;
@@ -74,5 +84,26 @@ export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, le
     stages[o + 3] = visits;
     stages[o + 4] = waitSum;
   }
-  return { streams, stages, sketches: leadTimes.map((q) => q.state()) };
+  // Servers busy on repeat passes, time-averaged, by the stage whose rework started them and the stage.
+  const reworkBusy = Float64Array.from(rb, (x) => x / span);
+  return { streams, stages, sketches: leadTimes.map((q) => q.state()), byStream: byStreamFigures(m, sr, ss, span), reworkBusy };
+}
+
+function byStreamFigures(m: CompiledModel, sr: Float64Array, ss: Float64Array, span: number): Float64Array {
+  const nStages = m.stageIds.length;
+  const K = BY_STREAM_FIGURES.length;
+  const out = new Float64Array(m.streamIds.length * nStages * K);
+  for (let i = 0; i < m.streamIds.length; i++) {
+    const completed = sr[i * RF + COMPLETED];
+    for (let s = 0; s < nStages; s++) {
+      const b = (i * nStages + s) * BF;
+      const o = (i * nStages + s) * K;
+      out[o] = ss[b + B_VISITS];
+      out[o + 1] = completed;
+      out[o + 2] = ss[b + B_WAIT_SUM];
+      out[o + 3] = ss[b + B_TOUCH_SUM];
+      out[o + 4] = (ss[b + B_WAIT_SUM] + ss[b + B_WAITING_CORRECTION]) / span;
+    }
+  }
+  return out;
 }

@@ -25,6 +25,20 @@ export const STAGE_FIGURES = [
   "waitSum", // sum of those waits: the wait per visit is pooled over replications as waitSum / visits
 ] as const;
 
+/**
+ * Each stream's use of each stage (the timeline ladder), per replication, for the services that
+ * start in the measured window: byStream[(stream * stages + stage) * BY_STREAM_FIGURES.length + f].
+ */
+export const BY_STREAM_FIGURES = [
+  "visits", // services of the stream's items started at the stage (rework and branches included)
+  "completed", // the stream's items completed in the window (visits per item = visits / completed)
+  "waitSum", // sum of the waits (gate and queue) of those visits
+  "touchSum", // sum of their process times
+  "waiting", // time-average number of the stream's items waiting at the stage (gate and queue)
+] as const;
+
+export type ByStreamFigure = (typeof BY_STREAM_FIGURES)[number];
+
 export type StreamFigure = (typeof STREAM_FIGURES)[number];
 export type StageFigure = (typeof STAGE_FIGURES)[number];
 
@@ -45,6 +59,11 @@ export interface ReplicationResult {
   /** Each stream's lead times in the measured window, as a sketch's plain data: merged across
    * replications for pooled percentiles. */
   sketches: SketchState[];
+  /** byStream[(stream * stages + stage) * BY_STREAM_FIGURES.length + f] */
+  byStream: Float64Array;
+  /** reworkBusy[cause * stages + stage]: servers of `stage` busy on repeat passes that a rework
+   * decision at `cause` started, time-averaged over the window (money's reworkPayroll). */
+  reworkBusy: Float64Array;
   /** Items in the system when the replication ended (the simulation's own count). */
   inFlight: number;
   /** Set when work in progress hit the cap: the system is unstable at `stage`. */

@@ -14,7 +14,26 @@ import {
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
 import { Ring } from "./ring.js";
-import { BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SERVERS, SF, TOUCH_SUM, VISITS, WAITING_CORRECTION, WAIT_SUM, WIP_CORRECTION, figures } from "./measure.js";
+import {
+  BF,
+  B_TOUCH_SUM,
+  B_VISITS,
+  B_WAITING_CORRECTION,
+  B_WAIT_SUM,
+  BUSY,
+  BUSY_AREA,
+  COMPLETED,
+  LEAD_SUM,
+  RF,
+  SERVERS,
+  SF,
+  TOUCH_SUM,
+  VISITS,
+  WAITING_CORRECTION,
+  WAIT_SUM,
+  WIP_CORRECTION,
+  figures,
+} from "./measure.js";
 import type { ReplicationResult, TraceRow } from "./results.js";
 
 // Event kinds, and their order at equal times (the calendar's rank), declared once:
@@ -97,7 +116,16 @@ export class Simulation {
 
   protected readonly st: Float64Array; // SF fields per stage: BUSY, SERVERS, ...
   protected readonly queues: Ring[]; // stage * ranks + rank
+  // A gate holds its items by rank too (stage * ranks + rank; rank 0 only under fifo), so it
+  // releases by the stage's policy.
   private readonly gates: Ring[];
+  private readonly gateCount: Int32Array; // items at each stage's gate
+  protected readonly ss: Float64Array; // BF fields per stream and stage: B_VISITS, ...
+  protected readonly nStages: number;
+  // Servers' time on repeat passes, by (the stage whose rework started the pass) x (the stage
+  // where the time is spent): money's reworkPayroll. Kept only where the model has rework.
+  protected readonly rb: Float64Array;
+  private readonly tracksRework: boolean;
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
 
@@ -133,7 +161,13 @@ export class Simulation {
     for (let s = 0; s < nStages; s++) this.st[s * SF + SERVERS] = m.servers[s];
     this.queues = [];
     for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
-    this.gates = m.stageIds.map(() => new Ring(16));
+    this.gates = [];
+    for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.gates.push(new Ring(r === 0 || m.priorityPolicy[s] ? 16 : 1));
+    this.gateCount = new Int32Array(nStages);
+    this.ss = new Float64Array(nStreams * nStages * BF);
+    this.nStages = nStages;
+    this.rb = new Float64Array(nStages * nStages);
+    this.tracksRework = m.anyRework;
     this.gateOpenings = new Float64Array(nStages);
     this.gateTimeoutAt = new Float64Array(nStages).fill(NaN);
     this.sr = new Float64Array(nStreams * RF);
@@ -210,6 +244,8 @@ export class Simulation {
     it.parent[id] = -1;
     it.arrived[id] = t;
     it.touch[id] = 0;
+    it.cause[id] = -1;
+    it.outerCause[id] = -1;
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.
     let needs = 0;
     const n = m.optionalCount[stream];
@@ -279,26 +315,32 @@ export class Simulation {
 
   protected enterGate(id: number, s: number): void {
     const m = this.m;
-    const g = this.gates[s];
-    g.push(id);
+    this.gates[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
+    const n = ++this.gateCount[s];
     if (m.gateKind[s] === GATE_SIZE) {
-      if (g.length >= m.gateSize[s]) this.openGate(s, m.gateSize[s]);
-      else if (g.length === 1 && m.gateTimeout[s] !== Infinity) {
+      if (n >= m.gateSize[s]) this.openGate(s, m.gateSize[s]);
+      else if (n === 1 && m.gateTimeout[s] !== Infinity) {
         this.gateTimeoutAt[s] = this.now + m.gateTimeout[s];
         this.cal.schedule(this.gateTimeoutAt[s], R_GATE, GATE_TIMEOUT, s);
       }
     }
   }
 
-  /** Release up to `max` items from a gate into the stage: to a free server, else its queue. */
+  /**
+   * Release up to `max` items from a gate into the stage, highest rank first (the stage's
+   * policy; fifo has one rank), oldest first within a rank: to a free server, else its queue.
+   */
   private openGate(s: number, max: number): void {
     const m = this.m;
-    const g = this.gates[s];
     const st = this.st;
     const o = s * SF;
     this.gateTimeoutAt[s] = NaN; // a pending timeout was for the batch that leaves now
-    let n = Math.min(max, g.length);
+    let n = Math.min(max, this.gateCount[s]);
+    this.gateCount[s] -= n;
+    let r = 0;
     while (n-- > 0) {
+      let g = this.gates[s * m.ranks + r];
+      while (g.length === 0) g = this.gates[s * m.ranks + ++r];
       const id = g.shift();
       if (st[o + BUSY] < st[o + SERVERS]) {
         st[o + BUSY]++;
@@ -318,13 +360,22 @@ export class Simulation {
     const t = this.now;
     const rng = this.serviceRng[s];
     const mean = this.serviceMean[s];
-    const d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    let d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
       const o = s * SF;
       const st = this.st;
-      st[o + WAIT_SUM] += t - it.entered[id];
+      const wait = t - it.entered[id];
+      st[o + WAIT_SUM] += wait;
       st[o + VISITS]++;
       st[o + BUSY_AREA] += d;
+      // Each stream's use of the stage (byStream): one index, three additions (the loop written
+      // out per model folds the index where one stream visits the stage; M/M/2 unchanged).
+      const b = (it.stream[id] * this.nStages + s) * BF;
+      const ss = this.ss;
+      ss[b + B_VISITS]++;
+      ss[b + B_WAIT_SUM] += wait;
+      ss[b + B_TOUCH_SUM] += d;
     }
     it.touch[id] += d;
     if (this.tracing) this.trace(id, s, "start");
@@ -349,29 +400,116 @@ export class Simulation {
       }
     }
     if (r === ranks) this.st[s * SF + BUSY]--;
-    const p = m.reworkProbability[s];
+    const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
     if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
-      it.pos[id] = this.reworkTarget(id);
       if (this.tracing) this.trace(id, s, "rework");
+      this.rework(id);
     } else {
+      if (this.tracksRework && it.cause[id] >= 0) this.endRepeat(id);
       it.pos[id]++;
+      this.advance(id);
     }
-    this.advance(id);
   }
 
-  /** Where rework returns to: the step named by `rework.to`, else the previous step this item took. */
-  protected reworkTarget(id: number): number {
+  /**
+   * A service on a repeat pass: `effort` x the drawn time, counted to the rework decision that
+   * started the pass (money's reworkPayroll). The draw is the same as on a first pass, so a
+   * scenario that changes only the effort keeps its random numbers in step.
+   */
+  protected repeatPass(id: number, s: number, d: number): number {
+    const it = this.items;
+    const x = d * it.effort[id];
+    if (this.measuring) this.rb[it.cause[id] * this.nStages + s] += x;
+    return x;
+  }
+
+  /** A rework decision at `step` (stage s) starts a repeat pass, which ends when the item next
+   * completes that step. A pass started inside another one (a later step sending work back
+   * again) is charged to the later decision, then the outer pass resumes. */
+  private startRepeat(id: number, step: number, s: number): void {
+    const it = this.items;
+    if (it.cause[id] >= 0 && it.causeStep[id] !== step) {
+      it.outerCause[id] = it.cause[id];
+      it.outerStep[id] = it.causeStep[id];
+      it.outerEffort[id] = it.effort[id];
+    }
+    it.cause[id] = s;
+    it.causeStep[id] = step;
+    it.effort[id] = this.m.stepReworkEffort[step];
+  }
+
+  /** The item completed a step without rework: if it is the step that sent it back, the repeat pass is over. */
+  protected endRepeat(id: number): void {
+    const it = this.items;
+    if (it.causeStep[id] !== this.m.routeStart[it.route[id]] + it.pos[id]) return;
+    it.cause[id] = it.outerCause[id];
+    it.causeStep[id] = it.outerStep[id];
+    it.effort[id] = it.outerEffort[id];
+    it.outerCause[id] = -1;
+  }
+
+  /** A branch starts on the repeat pass its item is on. */
+  private inheritRepeat(c: number, from: number): void {
+    const it = this.items;
+    it.cause[c] = it.cause[from];
+    it.causeStep[c] = it.causeStep[from];
+    it.effort[c] = it.effort[from];
+    it.outerCause[c] = it.outerCause[from];
+    it.outerStep[c] = it.outerStep[from];
+    it.outerEffort[c] = it.outerEffort[from];
+  }
+
+  /**
+   * Send an item back from the step it has just finished: to the step named by `rework.to`,
+   * which it visits even if it is an optional step it skipped, and which may lie in a completed
+   * parallel branch (only that branch runs again, from there to its end; the item then re-joins
+   * and goes on after the fork); else to the previous step this item took (a parallel step runs
+   * its whole fork again), or this stage again when there is none.
+   */
+  protected rework(id: number): void {
     const m = this.m;
     const it = this.items;
     const route = it.route[id];
     const pos = it.pos[id];
-    const target = m.stepRework[m.routeStart[route] + pos];
-    if (target !== REWORK_PREVIOUS) return target;
-    for (let p = pos - 1; p >= 0; p--) {
-      const step = m.routeStart[route] + p;
-      if (m.stepKind[step] !== STEP_OPTIONAL || (it.needs[id] & (1 << m.stepBit[step])) !== 0) return p;
+    const step = m.routeStart[route] + pos;
+    this.startRepeat(id, step, m.stepStage[step]);
+    const target = m.stepRework[step];
+    if (target === REWORK_PREVIOUS) {
+      for (let p = pos - 1; p >= 0; p--) {
+        const prev = m.routeStart[route] + p;
+        if (m.stepKind[prev] !== STEP_OPTIONAL || (it.needs[id] & (1 << m.stepBit[prev])) !== 0) {
+          it.pos[id] = p;
+          this.advance(id);
+          return;
+        }
+      }
+      this.enterStage(id, m.stepStage[step]);
+      return;
     }
-    return pos;
+    it.pos[id] = target;
+    const d = m.stepReworkDescent[step];
+    let at = id;
+    if (d >= 0) {
+      // A fork of one branch at each level down: `pending` 1, so the item re-joins when it ends.
+      const t = this.now;
+      const levels = m.reworkDescent[d];
+      for (let l = 0; l < levels; l++) {
+        it.pending[at] = 1;
+        it.branchTouch[at] = 0;
+        const c = it.alloc();
+        it.stream[c] = it.stream[id];
+        it.route[c] = m.reworkDescent[d + 1 + 2 * l];
+        it.pos[c] = m.reworkDescent[d + 2 + 2 * l];
+        it.parent[c] = at;
+        it.needs[c] = it.needs[id];
+        it.arrived[c] = t;
+        it.touch[c] = 0;
+        this.inheritRepeat(c, id);
+        if (this.tracing) this.serial[c] = this.serial[id];
+        at = c;
+      }
+    }
+    this.enterStage(at, m.stepStage[m.routeStart[it.route[at]] + it.pos[at]]);
   }
 
   private fork(id: number, step: number): void {
@@ -392,6 +530,7 @@ export class Simulation {
       it.needs[c] = it.needs[id];
       it.arrived[c] = t;
       it.touch[c] = 0;
+      this.inheritRepeat(c, id);
       if (this.tracing) this.serial[c] = this.serial[id]; // a branch is traced as its item
       this.advance(c);
     }
@@ -451,22 +590,30 @@ export class Simulation {
     for (const id of it.liveIds()) {
       if (it.parent[id] < 0) sr[it.stream[id] * RF + WIP_CORRECTION] += sign * (t - it.arrived[id]);
     }
+    const nStages = m.stageIds.length;
     const waiting = (ring: Ring, s: number) => {
-      for (let i = 0; i < ring.length; i++) st[s * SF + WAITING_CORRECTION] += sign * (t - it.entered[ring.at(i)]);
+      for (let i = 0; i < ring.length; i++) {
+        const id = ring.at(i);
+        const x = sign * (t - it.entered[id]);
+        st[s * SF + WAITING_CORRECTION] += x;
+        this.ss[(it.stream[id] * nStages + s) * BF + B_WAITING_CORRECTION] += x;
+      }
     };
-    for (let s = 0; s < m.stageIds.length; s++) {
-      waiting(this.gates[s], s);
+    for (let s = 0; s < nStages; s++) {
+      for (let r = 0; r < m.ranks; r++) waiting(this.gates[s * m.ranks + r], s);
       for (let r = 0; r < m.ranks; r++) waiting(this.queues[s * m.ranks + r], s);
     }
     this.cal.forEach((time, kind, id) => {
-      if (kind === COMPLETE) st[it.stage[id] * SF + BUSY_AREA] -= sign * (time - t);
+      if (kind !== COMPLETE) return;
+      st[it.stage[id] * SF + BUSY_AREA] -= sign * (time - t);
+      if (this.tracksRework && it.cause[id] >= 0) this.rb[it.cause[id] * this.nStages + it.stage[id]] -= sign * (time - t);
     });
   }
 
   /** Items at a stage's gate and in its queues now. */
   private waitingAt(s: number): number {
     const ranks = this.m.ranks;
-    let n = this.gates[s].length;
+    let n = this.gateCount[s];
     for (let r = 0; r < ranks; r++) n += this.queues[s * ranks + r].length;
     return n;
   }
@@ -496,7 +643,7 @@ export class Simulation {
   protected result(events: number): ReplicationResult {
     for (let i = 0; i < this.m.streamIds.length; i++) this.flushLeadTimes(i);
     if (this.measuring) this.correctAreas(1);
-    const measured = figures(this.m, this.st, this.sr, this.leadTimes, this.now);
+    const measured = figures(this.m, this.st, this.sr, this.ss, this.rb, this.leadTimes, this.now);
     return { events, ...measured, inFlight: this.inSystem, unstable: this.unstable, trace: this.traceRows };
   }
 }

@@ -1,7 +1,7 @@
 import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
-import { BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
+import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
 
 /**
@@ -119,12 +119,19 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-const d = ${draw(m.service[k], `this.serviceRng[${k}]`, `m.service[${k}]`)};
+${m.anyRework ? "let" : "const"} d = ${draw(m.service[k], `this.serviceRng[${k}]`, `m.service[${k}]`)};
+${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
   const st = this.st;
-  st[${k * SF + WAIT_SUM}] += t - it.entered[id];
+  const wait = t - it.entered[id];
+  st[${k * SF + WAIT_SUM}] += wait;
   st[${k * SF + VISITS}]++;
   st[${k * SF + BUSY_AREA}] += d;
+  const b = ${byStreamRow(m, k)};
+  const ss = this.ss;
+  ss[b + ${B_VISITS}]++;
+  ss[b + ${B_WAIT_SUM}] += wait;
+  ss[b + ${B_TOUCH_SUM}] += d;
 }
 it.touch[id] += d;
 const cal = this.cal;
@@ -207,17 +214,23 @@ function runSource(m: CompiledModel): string {
           ${beginService("taken", k)}
         } else ${free}`;
     }
-    const p = m.reworkProbability[k];
-    const next = afterStage(k) ?? "it.pos[id]++;\n        walk = true;";
-    const reworked = `if ((rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(p)}) {
-          it.pos[id] = this.reworkTarget(id);
-          walk = true;
+    // The rework probability of the step the item is at: folded in when all of the stage's
+    // steps share one (the stage's own, usually), else read from the step table.
+    const ps = reworkProbabilities(m, k);
+    // On a repeat pass, completing the step that sent the item back ends the pass (before the
+    // item's position moves on).
+    const endRepeat = m.anyRework ? "if (it.cause[id] >= 0) this.endRepeat(id);\n        " : "";
+    const next = endRepeat + (afterStage(k) ?? "it.pos[id]++;\n        walk = true;");
+    const p = ps.length === 1 ? num(ps[0]) : "p";
+    const readP = ps.length === 1 ? "" : `const p = m.stepReworkProbability[routeStart[it.route[id]] + it.pos[id]];\n        `;
+    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
+          this.rework(id);
         } else {
           ${next}
         }`;
     completions.push(`case ${k}: {
         ${free}
-        ${p > 0 ? reworked : next}
+        ${ps.some((x) => x > 0) ? reworked : next}
         break;
       }`);
   }
@@ -246,7 +259,7 @@ function runSource(m: CompiledModel): string {
         it.pos[id] = 0;
         it.parent[id] = -1;
         it.arrived[id] = t;
-        it.touch[id] = 0;
+        it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
           this.declareUnstable();
@@ -281,7 +294,7 @@ function runSource(m: CompiledModel): string {
     if (m.optionalCount[i] > 0) locals.push(`const route${i} = this.routeRng[${i}];`);
   }
   for (let k = 0; k < nStages; k++) {
-    if (m.reworkProbability[k] > 0) locals.push(`const rework${k} = this.reworkRng[${k}];`);
+    if (reworkProbabilities(m, k).some((x) => x > 0)) locals.push(`const rework${k} = this.reworkRng[${k}];`);
     const used = m.priorityPolicy[k] ? ranks : 1;
     for (let r = 0; r < used; r++) locals.push(`const queue${k * ranks + r} = this.queues[${k * ranks + r}];`);
   }
@@ -342,4 +355,29 @@ for (;;) {
   }
   if (stop) return this.result(events);
 }`;
+}
+
+/** The distinct rework probabilities of stage k's steps (route steps may override the stage's). */
+function reworkProbabilities(m: CompiledModel, k: number): number[] {
+  const ps = new Set<number>();
+  m.stepStage.forEach((stage, j) => {
+    if (stage === k) ps.add(m.stepReworkProbability[j]);
+  });
+  return [...ps];
+}
+
+/** The start of the byStream row of an item served at stage k, as source: a constant when only one
+ * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
+function byStreamRow(m: CompiledModel, k: number): string {
+  const visitors = new Set<number>();
+  const walk = (i: number, r: number) => {
+    for (let p = 0; p < m.routeLength[r]; p++) {
+      const j = m.routeStart[r] + p;
+      if (m.stepKind[j] === STEP_PARALLEL) for (let b = 0; b < m.stepBranchCount[j]; b++) walk(i, m.stepBranchStart[j] + b);
+      else if (m.stepStage[j] === k) visitors.add(i);
+    }
+  };
+  m.mainRoute.forEach((r, i) => walk(i, r));
+  const stride = m.stageIds.length * BF;
+  return visitors.size === 1 ? int([...visitors][0] * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
 }

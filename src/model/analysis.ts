@@ -1,4 +1,7 @@
-import type { DistSpec, Model, RouteStep } from "./types.js";
+import type { DistSpec, Model } from "./types.js";
+import { streamVisits } from "./visits.js";
+
+export { streamVisits };
 
 /** A stage's offered load: what arrives at it against what it can do, from the model alone. */
 export interface StageLoad {
@@ -13,48 +16,13 @@ export interface StageLoad {
   gateLimit: number | null;
 }
 
-/**
- * Expected visits per item to each stage of a list of steps, with rework loops, by fixed-point
- * iteration on the flow through each position (rework probability < 1, so it converges).
- * Rework to "the previous step" is taken as the position before (skipped optional steps aside).
- */
-function visits(route: RouteStep[], model: Model, scale: number, out: Map<string, number>): void {
-  const n = route.length;
-  const through = new Float64Array(n);
-  for (let iter = 0; iter < 100000; iter++) {
-    const next = new Float64Array(n);
-    next[0] = 1;
-    for (let p = 0; p < n; p++) {
-      const step = route[p];
-      let onward = through[p];
-      if (step.kind === "stage") {
-        const rework = model.stages[step.stage].rework;
-        if (rework) {
-          const back = through[p] * step.probability * rework.probability;
-          let to = p > 0 ? p - 1 : 0;
-          if (rework.to != null) for (let q = p; q >= 0; q--) if (route[q].kind === "stage" && (route[q] as { stage: string }).stage === rework.to) { to = q; break; }
-          next[to] += back;
-          onward -= back;
-        }
-      }
-      if (p + 1 < n) next[p + 1] += onward;
-    }
-    let delta = 0;
-    for (let p = 0; p < n; p++) delta = Math.max(delta, Math.abs(next[p] - through[p]));
-    through.set(next);
-    if (delta < 1e-12) break;
-  }
-  route.forEach((step, p) => {
-    if (step.kind === "stage") out.set(step.stage, (out.get(step.stage) ?? 0) + scale * through[p] * step.probability);
-    else for (const b of step.branches) visits(b, model, scale * through[p], out);
-  });
-}
+const arrivalRate = (s: Model["streams"][string]) => (s.arrivals.kind === "poisson" ? s.arrivals.rate : 1 / meanOf(s.arrivals.interarrival));
 
 export function offeredLoads(model: Model): StageLoad[] {
   const rate = new Map<string, number>();
-  for (const s of Object.values(model.streams)) {
-    const r = s.arrivals.kind === "poisson" ? s.arrivals.rate : 1 / meanOf(s.arrivals.interarrival);
-    visits(s.route, model, r, rate);
+  for (const [id, perItem] of Object.entries(streamVisits(model))) {
+    const r = arrivalRate(model.streams[id]);
+    for (const [stage, v] of Object.entries(perItem)) rate.set(stage, (rate.get(stage) ?? 0) + r * v);
   }
   return Object.entries(model.stages).map(([id, st]) => {
     const visitRate = rate.get(id) ?? 0;
@@ -93,12 +61,16 @@ export function stabilityWarnings(model: Model): string[] {
   return out;
 }
 
-/** Events a run will take, roughly: every arrival and every stage visit is one event. */
+/** Events a run will take, roughly: every arrival, every stage visit and every opening of a
+ * scheduled gate is one event. */
 export function estimatedEvents(model: Model, replications: number): number {
+  const span = model.warmup + model.horizon;
   let rate = 0;
-  for (const s of Object.values(model.streams)) rate += s.arrivals.kind === "poisson" ? s.arrivals.rate : 1 / meanOf(s.arrivals.interarrival);
+  for (const s of Object.values(model.streams)) rate += arrivalRate(s);
   for (const l of offeredLoads(model)) rate += l.visitRate;
-  return rate * (model.warmup + model.horizon) * replications;
+  let openings = 0;
+  for (const st of Object.values(model.stages)) if (st.batch?.kind === "schedule") openings += Math.max(0, span - st.batch.offset) / st.batch.every;
+  return (rate * span + openings) * replications;
 }
 
 /** Above this, a run takes minutes: say so before it starts (a typo in a rate can do it). */

@@ -1,4 +1,5 @@
 import * as D from "../engine/distributions.js";
+import { reworkAt, resolveReworkTarget } from "./routes.js";
 import type { DistSpec, Model, RouteStep } from "./types.js";
 
 export const STEP_STAGE = 0;
@@ -34,6 +35,7 @@ export interface CompiledModel {
   gateMax: Float64Array; // Infinity: no limit
   gateSize: Int32Array;
   gateTimeout: Float64Array; // Infinity: none
+  /** The stage's own rework probability (a route step may override it: stepReworkProbability). */
   reworkProbability: Float64Array;
 
   // Streams
@@ -53,7 +55,18 @@ export interface CompiledModel {
   stepKind: Uint8Array;
   stepStage: Int32Array;
   stepBit: Int32Array; // optional steps: the bit in the item's choices
+  stepReworkProbability: Float64Array; // stage steps: the rework that applies there (0: none)
+  stepReworkEffort: Float64Array; // stage steps: a repeat pass this rework starts takes effort x a draw
+  /** Some step has rework: items track their repeat passes (effort and its payroll). */
+  anyRework: boolean;
   stepRework: Int32Array; // stage steps: position to return to, or REWORK_PREVIOUS
+  /**
+   * Stage steps whose rework goes into a completed parallel branch: an offset into reworkDescent,
+   * which holds [n, route, pos, route, pos, ...]: n levels, each a branch route of the parallel
+   * step the item is at and the position in it to resume from (the last one a stage step); -1: none.
+   */
+  stepReworkDescent: Int32Array;
+  reworkDescent: Int32Array;
   stepBranchStart: Int32Array; // parallel steps: first branch route id (branches are consecutive)
   stepBranchCount: Int32Array;
 }
@@ -88,8 +101,9 @@ export function compile(model: Model): CompiledModel {
 
   // Flatten routes. Branch routes of a parallel step get consecutive ids, reserved before
   // their own steps are laid out, so a parallel step can name them by a start and a count.
-  type StepRow = { kind: number; stage: number; bit: number; rework: number; branchStart: number; branchCount: number };
+  type StepRow = { kind: number; stage: number; bit: number; reworkP: number; effort: number; rework: number; descent: number; branchStart: number; branchCount: number };
   const steps: StepRow[] = [];
+  const reworkDescent: number[] = [];
   const routeStart: number[] = [];
   const routeLength: number[] = [];
   const optionalProbability: number[] = [];
@@ -100,7 +114,7 @@ export function compile(model: Model): CompiledModel {
   const layout = (route: RouteStep[], id: number, bits: { next: number; base: number }) => {
     routeStart[id] = steps.length;
     routeLength[id] = route.length;
-    const rows: StepRow[] = route.map(() => ({ kind: 0, stage: -1, bit: -1, rework: REWORK_PREVIOUS, branchStart: -1, branchCount: 0 }));
+    const rows: StepRow[] = route.map(() => ({ kind: 0, stage: -1, bit: -1, reworkP: 0, effort: 1, rework: REWORK_PREVIOUS, descent: -1, branchStart: -1, branchCount: 0 }));
     steps.push(...rows);
     route.forEach((step, pos) => {
       const row = rows[pos];
@@ -111,14 +125,22 @@ export function compile(model: Model): CompiledModel {
           row.bit = bits.next++;
           optionalProbability[bits.base + row.bit] = step.probability;
         } else row.kind = STEP_STAGE;
-        const to = model.stages[step.stage].rework?.to;
-        if (to != null) {
-          // The latest occurrence of `to` at or before this step (validated to exist).
-          for (let p = pos; p >= 0; p--) {
-            const e = route[p];
-            if (e.kind === "stage" && e.stage === to) {
-              row.rework = p;
-              break;
+        const rework = reworkAt(step, model.stages[step.stage].rework);
+        row.reworkP = rework?.probability ?? 0;
+        row.effort = rework?.effort ?? 1;
+        if (rework?.to != null) {
+          const target = resolveReworkTarget(route, pos, rework.to)!; // validated to exist
+          row.rework = target.pos;
+          if (target.descent.length > 0) {
+            // Branches are laid out already: each one before the steps after it.
+            row.descent = reworkDescent.length;
+            reworkDescent.push(target.descent.length / 2);
+            let parallel = rows[target.pos];
+            for (let d = 0; d < target.descent.length; d += 2) {
+              const branch = parallel.branchStart + target.descent[d];
+              const at = target.descent[d + 1];
+              reworkDescent.push(branch, at);
+              parallel = steps[routeStart[branch] + at];
             }
           }
         }
@@ -175,7 +197,12 @@ export function compile(model: Model): CompiledModel {
     stepKind: Uint8Array.from(steps.map((s) => s.kind)),
     stepStage: i32(steps.map((s) => s.stage)),
     stepBit: i32(steps.map((s) => s.bit)),
+    stepReworkProbability: f64(steps.map((s) => s.reworkP)),
+    stepReworkEffort: f64(steps.map((s) => s.effort)),
+    anyRework: steps.some((s) => s.reworkP > 0),
     stepRework: i32(steps.map((s) => s.rework)),
+    stepReworkDescent: i32(steps.map((s) => s.descent)),
+    reworkDescent: i32(reworkDescent),
     stepBranchStart: i32(steps.map((s) => s.branchStart)),
     stepBranchCount: i32(steps.map((s) => s.branchCount)),
   };

@@ -131,11 +131,14 @@ export const stage = z.strictObject({
 export interface RouteStepInput {
   stage?: string;
   probability?: number;
+  rework?: { probability: number; to?: string; effort?: number } | null;
   parallel?: (string | RouteStepInput)[][];
 }
 export const routeStepObject: z.ZodType<RouteStepInput> = z.strictObject({
   stage: z.string({ error: "must be a stage id" }).optional(),
   probability: probability.optional(),
+  // This stream's rework at this step, in place of the stage's; null switches the stage's off.
+  rework: rework.nullable().optional(),
   get parallel() {
     return z
       .array(z.array(routeStep, { error: "must be a list of steps (one branch)" }), { error: "must be a list of branches, each a list of steps" })

@@ -60,7 +60,7 @@ export interface StageSpec {
   processTime: DistSpec;
   policy: "fifo" | "priority";
   batch: GateSpec | null;
-  rework: { probability: number; to: string | null; effort: number } | null;
+  rework: ReworkSpec | null;
   /** People in one server (a squad of ten: 10). */
   peoplePerServer: number;
   /** People the stage's payroll counts: servers x peoplePerServer, or as given for an unlimited stage. */
@@ -69,8 +69,17 @@ export interface StageSpec {
   blockedFte: number | null;
 }
 
+export interface ReworkSpec {
+  probability: number;
+  to: string | null;
+  /** A repeat pass takes this share of a drawn process time, at every step it re-runs (default 1). */
+  effort: number;
+}
+
 export type RouteStep =
-  | { kind: "stage"; stage: string; probability: number }
+  /** `rework`: this stream's own rework at this step, in place of the stage's (null: none);
+   * absent: the stage's. */
+  | { kind: "stage"; stage: string; probability: number; rework?: ReworkSpec | null }
   | { kind: "parallel"; branches: RouteStep[][] };
 
 export interface StreamSpec {

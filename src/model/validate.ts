@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { ModelError, type Problem, didYouMean, pathString, show, unknownName } from "./errors.js";
 import { meanOf } from "./analysis.js";
 import { checkReservedKeys } from "./patch.js";
+import { reworkAt, resolveReworkTarget } from "./routes.js";
 import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
 import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec } from "./types.js";
@@ -188,9 +189,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
   const warmup = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);
   if (!Number.isFinite(warmup + time(p.horizon))) err("horizon", "with warmup is too long to simulate: warmup + horizon must be a finite time");
 
-  for (const [id, s] of Object.entries(stages)) {
-    if (s.rework?.to != null) checkReworkTarget(id, s.rework.to, streams, stageIds, err);
-  }
+  checkReworkTargets(stages, streams, stageIds, err);
 
   return {
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
@@ -277,7 +276,7 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
   const out: RouteStep[] = [];
   raw.forEach((step, i) => {
     const here = `${at}[${i}]`;
-    const stageStep = (id: string, probability: number, where: string): RouteStep => {
+    const stageStep = (id: string, probability: number, where: string): RouteStep & { kind: "stage" } => {
       if (!stageIds.includes(id)) err(where, unknownName("stage", id, stageIds));
       return { kind: "stage", stage: id, probability };
     };
@@ -286,8 +285,8 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       return;
     }
     if (step.parallel !== undefined) {
-      if (step.stage !== undefined || step.probability !== undefined) {
-        err(here, "must be either { stage, probability } or { parallel: [...] }, not both");
+      if (step.stage !== undefined || step.probability !== undefined || step.rework !== undefined) {
+        err(here, "must be either { stage, probability?, rework? } or { parallel: [...] }, not both");
       }
       if (step.parallel.length < 2) err(`${here}.parallel`, "must have at least two branches (a single branch is a plain sequence: write its steps inline)");
       const branches = step.parallel.map((branch, b) => {
@@ -301,7 +300,12 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       err(here, "must name a stage ({ stage: id, probability: p }) or list parallel branches ({ parallel: [[...], [...]] })");
       return;
     }
-    out.push(stageStep(step.stage, step.probability ?? 1, `${here}.stage`));
+    const plain = stageStep(step.stage, step.probability ?? 1, `${here}.stage`);
+    if (step.rework === null) out.push({ ...plain, rework: null });
+    else if (step.rework !== undefined) {
+      if (step.rework.probability === 1) err(`${here}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");
+      out.push({ ...plain, rework: { probability: step.rework.probability, to: step.rework.to ?? null, effort: step.rework.effort ?? 1 } });
+    } else out.push(plain);
   });
   return out;
 }
@@ -324,20 +328,35 @@ export function routeLists(route: RouteStep[], at: string, out: { steps: RouteSt
   return out;
 }
 
-/** Rework goes back within the same list of steps, to a stage at or before the one sending it. */
-function checkReworkTarget(id: string, to: string, streams: Record<string, StreamSpec>, stageIds: string[], err: Err): void {
-  const at = `stages.${id}.rework.to`;
-  if (!stageIds.includes(to)) {
-    err(at, unknownName("stage", to, stageIds));
-    return;
+/**
+ * Rework goes back within the same list of steps, to a stage at or before the one sending it, or
+ * into a branch of a parallel step before it (resolveReworkTarget). Checked at every step where
+ * the rework applies: the stage's own at each of its steps that does not override it, a route
+ * step's at that step.
+ */
+function checkReworkTargets(stages: Record<string, StageSpec>, streams: Record<string, StreamSpec>, stageIds: string[], err: Err): void {
+  for (const [id, s] of Object.entries(stages)) {
+    const to = s.rework?.to;
+    if (to != null && !stageIds.includes(to)) err(`stages.${id}.rework.to`, unknownName("stage", to, stageIds));
   }
   for (const [sid, s] of Object.entries(streams)) {
     for (const list of routeLists(s.route, `streams.${sid}.route`)) {
       list.steps.forEach((step, i) => {
-        if (step.kind !== "stage" || step.stage !== id) return;
-        const earlier = list.steps.slice(0, i + 1).some((e) => e.kind === "stage" && e.stage === to);
-        if (!earlier) {
-          err(at, `is "${to}", which is not at or before "${id}" in ${list.at} (rework returns work to an earlier step of the same route)`);
+        if (step.kind !== "stage" || !stageIds.includes(step.stage)) return;
+        const own = step.rework !== undefined;
+        const to = reworkAt(step, stages[step.stage].rework)?.to;
+        if (to == null) return;
+        const at = own ? `${list.at}[${i}].rework.to` : `stages.${step.stage}.rework.to`;
+        if (!stageIds.includes(to)) {
+          if (own) err(at, unknownName("stage", to, stageIds));
+          return;
+        }
+        if (!resolveReworkTarget(list.steps, i, to)) {
+          err(
+            at,
+            `is "${to}", which is not at or before "${step.stage}" in ${list.at}, nor in a parallel branch before it ` +
+              "(rework returns work to an earlier step of the same route, or into a completed parallel branch)",
+          );
         }
       });
     }

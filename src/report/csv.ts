@@ -43,6 +43,13 @@ function rows(doc: RunDocument, model: string, out: Row[]): void {
     push("stage", id, s.name, "queueLength", s.queueLength);
     push("stage", id, s.name, "visits", s.visits);
   }
+  // Each stream at each stage it visits: id "stream/stage" (ids never contain a slash).
+  for (const [stream, stages] of Object.entries(doc.byStream ?? {})) {
+    for (const [stage, f] of Object.entries(stages)) {
+      const name = `${doc.streams[stream].name} / ${doc.stages[stage].name}`;
+      for (const figure of ["visits", "wait", "touch", "waiting"] as const) push("stream-stage", `${stream}/${stage}`, name, figure, f[figure]);
+    }
+  }
 }
 
 export function runCsv(doc: RunDocument): Promise<string> {

@@ -30,6 +30,8 @@ export interface RunDocument {
   horizon: number;
   streams: Record<string, StreamFigures>;
   stages: Record<string, StageFigures>;
+  /** Where each stream's time goes: per stream, the stages its route visits (see ByStreamFigures). */
+  byStream: Record<string, Record<string, ByStreamFigures>>;
   /** The flow constraint: the stage where items wait most in total (time-average items waiting
    * there). Often a batch or a gate, not a busy team. */
   constraint: { stage: string; name: string; waitingItems: Figure; utilization: Figure | null } | null;
@@ -71,6 +73,40 @@ function routeStages(route: RouteStep[], out = new Set<string>()): Set<string> {
     if (step.kind === "stage") out.add(step.stage);
     else for (const b of step.branches) routeStages(b, out);
   }
+  return out;
+}
+
+/**
+ * A stream's use of one stage, pooled over replications like every per-item figure, for the services
+ * of the stream's items that start at the stage in the measured window (rework returns and
+ * parallel branches included): `visits` is that count over the stream's items completed in the
+ * window (visits per item); `wait` the mean wait per visit (gate and queue) and `touch` the mean
+ * process time per visit; `waiting` the time-average number of the stream's items waiting there.
+ */
+export interface ByStreamFigures {
+  visits: Figure;
+  wait: Figure;
+  touch: Figure;
+  waiting: Figure;
+}
+
+/** Each stream's figures at the stages its route names (any depth of parallel branches), in route order. */
+function byStreamOf(model: Model, s: Summary): RunDocument["byStream"] {
+  const stageIds = Object.keys(model.stages);
+  const out: RunDocument["byStream"] = {};
+  Object.entries(model.streams).forEach(([id, stream], i) => {
+    out[id] = {};
+    // In the order the route first names them: the rungs of the ladder.
+    for (const stage of routeStages(stream.route)) {
+      const g = stageIds.indexOf(stage);
+      out[id][stage] = {
+        visits: s.streamStage(i, g, "visitsPerItem").figure,
+        wait: s.streamStage(i, g, "wait").figure,
+        touch: s.streamStage(i, g, "touch").figure,
+        waiting: s.streamStage(i, g, "waiting").figure,
+      };
+    }
+  });
   return out;
 }
 
@@ -160,6 +196,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     horizon: model.horizon,
     streams,
     stages,
+    byStream: byStreamOf(model, s),
     constraint,
     busiest,
     unstable: bad.unstable,

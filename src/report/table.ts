@@ -98,6 +98,26 @@ export function precisionLine(p: NonNullable<RunDocument["precision"]>, replicat
     : `Precision NOT reached: ${what} is known only within ±${Number.isFinite(p.achieved) ? num(p.achieved * 100) : "-"}% after ${replications} replications (target ±${num(p.target * 100)}%); raise --max-replications.`;
 }
 
+/**
+ * `vsm run --by-stream`: where each stream's time goes, a table per stream with a row per stage
+ * its route visits (in the model's order of stages): the steps of a timeline ladder.
+ */
+export function byStreamTable(doc: RunDocument): string {
+  const u = `${doc.timeUnit}s`;
+  const out: string[] = [];
+  for (const [id, stages] of Object.entries(doc.byStream)) {
+    out.push(`Where ${label(id, doc.streams[id].name)}'s time goes (visits per completed item; wait and touch time per visit):`);
+    out.push(
+      table(
+        ["Stage", "Visits per item", `Wait per visit (${u})`, `Touch per visit (${u})`, "Items waiting"],
+        Object.entries(stages).map(([stage, f]) => [label(stage, doc.stages[stage].name), fig(f.visits), fig(f.wait), fig(f.touch), fig(f.waiting)]),
+      ),
+    );
+    out.push("");
+  }
+  return out.join("\n");
+}
+
 export function label(id: string, name: string): string {
   return safeText(name && name !== id ? `${name} (${id})` : id);
 }

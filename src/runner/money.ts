@@ -1,7 +1,7 @@
 import { Moments } from "../stats/moments.js";
 import { type Estimate, deltaEstimate } from "../stats/estimate.js";
 import type { Model } from "../model/types.js";
-import { STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
+import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
 import { type FlowAverages, STAGE_MONEY, STREAM_MONEY, replicationMoney } from "../economics/money.js";
 
 /** A replication's time averages as the money figures read them (economics/money.ts). */
@@ -11,11 +11,13 @@ export function flowAverages(r: ReplicationResult, nStages: number): FlowAverage
   const queue = STAGE_FIGURES.indexOf("queueLength");
   const util = STAGE_FIGURES.indexOf("utilization");
   const wip = STREAM_FIGURES.indexOf("wip");
+  const B = BY_STREAM_FIGURES.length;
+  const waiting = BY_STREAM_FIGURES.indexOf("waiting");
   return {
     queueLength: (g) => r.stages[g * G + queue],
     utilization: (g) => r.stages[g * G + util],
     wip: (s) => r.streams[s * S + wip],
-    waiting: (s, g) => r.waitingByStream[s * nStages + g],
+    waiting: (s, g) => r.byStream[(s * nStages + g) * B + waiting],
     reworkBusy: (cause, g) => r.reworkBusy[cause * nStages + g],
   };
 }

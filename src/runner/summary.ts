@@ -2,10 +2,11 @@ import { Moments } from "../stats/moments.js";
 import { PooledQuantiles } from "../stats/quantiles.js";
 import { type Estimate, deltaEstimate } from "../stats/estimate.js";
 import { tCritical95 } from "../stats/interval.js";
-import { STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
+import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
 
 const NS = STREAM_FIGURES.length;
 const NG = STAGE_FIGURES.length;
+const NB = BY_STREAM_FIGURES.length;
 
 /**
  * How a reported figure is estimated from what each replication measured (stats/estimate.ts):
@@ -44,6 +45,20 @@ export const STAGE_DEFS = {
   queueLength: { kind: "mean", of: gf("queueLength") },
   visits: { kind: "mean", of: gf("visits") },
 } as const satisfies Record<string, FigureDef>;
+
+const bf = (f: (typeof BY_STREAM_FIGURES)[number]) => BY_STREAM_FIGURES.indexOf(f);
+
+/** A stream's use of a stage (the timeline ladder): per item and per visit, pooled like the others. */
+export const BY_STREAM_DEFS = {
+  visitsPerItem: { kind: "ratio", of: bf("visits"), per: bf("completed") },
+  wait: { kind: "ratio", of: bf("waitSum"), per: bf("visits") },
+  touch: { kind: "ratio", of: bf("touchSum"), per: bf("visits") },
+  waiting: { kind: "mean", of: bf("waiting") },
+} as const satisfies Record<string, FigureDef>;
+
+export type ByStreamFigureName = keyof typeof BY_STREAM_DEFS;
+const BY_STREAM_LIST = Object.values(BY_STREAM_DEFS) as FigureDef[];
+const BY_STREAM_INDEX = Object.fromEntries(Object.keys(BY_STREAM_DEFS).map((k, i) => [k, i])) as Record<ByStreamFigureName, number>;
 
 export type StreamFigureName = keyof typeof STREAM_DEFS;
 export type StageFigureName = keyof typeof STAGE_DEFS;
@@ -98,6 +113,8 @@ function point(d: FigureDef, mean: Float64Array, at: number): { value: number; g
 export class Summary {
   private readonly streamAcc: Acc[];
   private readonly stageAcc: Acc[];
+  /** Each stream's use of each stage: (stream * nStages + stage) * BY_STREAM_LIST.length + figure. */
+  private readonly byStreamAcc: Acc[];
   /** Each stream's lead times, pooled over the replications in the figures. */
   readonly leadTimes: PooledQuantiles[];
   replications = 0;
@@ -115,6 +132,7 @@ export class Summary {
     this.streamAcc = Array.from({ length: nStreams * STREAM_LIST.length }, (_, i) => new Acc(width(STREAM_LIST[i % STREAM_LIST.length])));
     this.stageAcc = Array.from({ length: nStages * STAGE_LIST.length }, (_, i) => new Acc(width(STAGE_LIST[i % STAGE_LIST.length])));
     this.leadTimes = Array.from({ length: nStreams }, () => new PooledQuantiles());
+    this.byStreamAcc = Array.from({ length: nStreams * nStages * BY_STREAM_LIST.length }, (_, i) => new Acc(width(BY_STREAM_LIST[i % BY_STREAM_LIST.length])));
   }
 
   add(r: ReplicationResult): void {
@@ -127,6 +145,7 @@ export class Summary {
     this.included++;
     this.addAll(this.streamAcc, STREAM_LIST, this.nStreams, NS, r.streams);
     this.addAll(this.stageAcc, STAGE_LIST, this.nStages, NG, r.stages);
+    this.addAll(this.byStreamAcc, BY_STREAM_LIST, this.nStreams * this.nStages, NB, r.byStream);
     for (let i = 0; i < this.nStreams; i++) this.leadTimes[i].add(r.sketches[i]);
   }
 
@@ -152,14 +171,25 @@ export class Summary {
     return estimateOf(d, this.stageAcc[s * STAGE_LIST.length + STAGE_INDEX[name]], null);
   }
 
+  /** Stream i's use of stage g. */
+  streamStage(i: number, g: number, name: ByStreamFigureName): Estimate {
+    const d = BY_STREAM_LIST[BY_STREAM_INDEX[name]];
+    return estimateOf(d, this.byStreamAcc[(i * this.nStages + g) * BY_STREAM_LIST.length + BY_STREAM_INDEX[name]], null);
+  }
+
   /** Every figure as [estimate, half-width, n], streams then stages: to check that two runs agree to the last digit. */
   all(): number[][] {
     const out: number[][] = [];
     const push = (e: Estimate) => out.push([e.figure.mean, e.figure.ci95 ?? NaN, e.figure.n]);
     for (let i = 0; i < this.nStreams; i++) for (const k of Object.keys(STREAM_DEFS) as StreamFigureName[]) push(this.stream(i, k));
     for (let i = 0; i < this.nStages; i++) for (const k of Object.keys(STAGE_DEFS) as StageFigureName[]) push(this.stage(i, k));
+    for (let i = 0; i < this.nStreams; i++) {
+      for (let g = 0; g < this.nStages; g++) for (const k of Object.keys(BY_STREAM_DEFS) as ByStreamFigureName[]) push(this.streamStage(i, g, k));
+    }
     return out;
   }
+
+  /** Stream i's figure f at stage s. */
 }
 
 function estimateOf(d: FigureDef, a: Acc, pooled: PooledQuantiles | null): Estimate {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STAGE_FIGURES, STREAM_FIGURES, compile, loadModel, runReplication, type TraceRow } from "../../src/index.js";
+import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES, compile, loadModel, runReplication, type TraceRow } from "../../src/index.js";
 
 // The time-averaged figures (WIP, items waiting, servers busy) are kept as sums of durations with
 // a correction scan at each end of the measured window (src/flow/measure.ts). Here they are
@@ -37,6 +37,7 @@ function areasFromTrace(rows: TraceRow[], e: number) {
     } else if (r.what === "enter") entered.set(key, r.time);
     else if (r.what === "start") {
       add(waiting, r.stage!, entered.get(key)!, r.time);
+      add(waiting, `${r.stream}/${r.stage}`, entered.get(key)!, r.time);
       entered.delete(key);
       started.set(key, r.time);
     } else if (r.what === "finish") {
@@ -47,18 +48,24 @@ function areasFromTrace(rows: TraceRow[], e: number) {
   // Still open at the end: in the system, waiting, in service.
   const streamOf = new Map(rows.map((r) => [r.item, r.stream]));
   for (const [item, t] of arrived) add(inSystem, streamOf.get(item)!, t, e);
-  for (const [key, t] of entered) add(waiting, key.slice(key.indexOf("/") + 1), t, e);
+  for (const [key, t] of entered) {
+    const stage = key.slice(key.indexOf("/") + 1);
+    add(waiting, stage, t, e);
+    add(waiting, `${streamOf.get(Number(key.slice(0, key.indexOf("/"))))}/${stage}`, t, e);
+  }
   for (const [key, t] of started) add(busy, key.slice(key.indexOf("/") + 1), t, e);
   return { inSystem, waiting, busy };
 }
 
 describe("WIP, queue length and utilization from sums of durations", () => {
-  for (const [warmup, horizon] of [
+  // The third makes the weekly board's gate a priority gate (its items held by rank).
+  for (const [warmup, horizon, ...set] of [
     [30.3, 61.7],
     [0, 45.1],
-  ]) {
-    it(`agree with the trace's intervals clipped to the window (warm-up ${warmup}, horizon ${horizon})`, () => {
-      const model = loadModel("models/acme-saas.yaml", { set: [`warmup=${warmup}`, `horizon=${horizon}`] });
+    [20.2, 50.9, "stages.arch_review.policy=priority"],
+  ] as [number, number, ...string[]][]) {
+    it(`agree with the trace's intervals clipped to the window (warm-up ${warmup}, horizon ${horizon}${set.length ? `, ${set}` : ""})`, () => {
+      const model = loadModel("models/acme-saas.yaml", { set: [`warmup=${warmup}`, `horizon=${horizon}`, ...set] });
       const m = compile(model);
       const r = runReplication(m, 11, 0, { trace: true });
       const w = warmup;
@@ -81,6 +88,24 @@ describe("WIP, queue length and utilization from sums of durations", () => {
         if (queued > 0) close(r.stages[o + gf("queueLength")] * span, queued, `waiting at ${id}`);
         else expect(r.stages[o + gf("queueLength")], `waiting at ${id}`).toBe(0);
       });
+      // Each stream's items waiting at each stage (byStream), and its visits summing to the stage's.
+      const K = BY_STREAM_FIGURES.length;
+      const bf = (name: string) => BY_STREAM_FIGURES.indexOf(name as never);
+      let streamAreas = 0;
+      m.stageIds.forEach((stage, s) => {
+        let visits = 0;
+        m.streamIds.forEach((stream, i) => {
+          const o = (i * m.stageIds.length + s) * K;
+          visits += r.byStream[o + bf("visits")];
+          const queued = clipped(waiting.get(`${stream}/${stage}`) ?? [], w, e);
+          if (queued > 0) {
+            close(r.byStream[o + bf("waiting")] * span, queued, `${stream}'s items waiting at ${stage}`);
+            streamAreas++;
+          } else expect(r.byStream[o + bf("waiting")], `${stream}'s items waiting at ${stage}`).toBe(0);
+        });
+        expect(visits, `visits at ${stage}`).toBe(r.stages[s * STAGE_FIGURES.length + gf("visits")]);
+      });
+      expect(streamAreas).toBeGreaterThan(10);
     });
   }
 });

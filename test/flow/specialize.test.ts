@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classSource, specializedSimulation } from "../../src/flow/specialize.js";
 import { type CompiledModel, ModelError, type ReplicationResult, compile, loadModel, runReplication, validateModel } from "../../src/index.js";
-import { modelArb, tieModelArb } from "../fixtures/random-models.js";
+import { descentModelArb, modelArb, tieModelArb } from "../fixtures/random-models.js";
 
 // The event loop written out for a model (src/flow/specialize.ts) must give exactly what the
 // general loop gives: same events, same figures to the last bit, same stop when a model runs out
@@ -24,7 +24,7 @@ function expectSame(a: ReplicationResult, b: ReplicationResult, what: string) {
   expect(b.events, `${what}: events`).toBe(a.events);
   expect(b.inFlight, `${what}: in flight`).toBe(a.inFlight);
   expect(b.unstable, `${what}: unstable`).toEqual(a.unstable);
-  for (const key of ["streams", "stages"] as const) {
+  for (const key of ["streams", "stages", "byStream"] as const) {
     expect(b[key].length).toBe(a[key].length);
     a[key].forEach((x, i) => expect(Object.is(b[key][i], x), `${what}: ${key}[${i}] ${b[key][i]} vs ${x}`).toBe(true));
   }
@@ -150,6 +150,26 @@ describe("the specialized event loop", () => {
       { numRuns: 300, seed: 20261127 },
     );
     expect(valid).toBeGreaterThan(100); // about half are valid models
+  });
+
+  it("gives the same figures on random models with rework into completed parallel branches", () => {
+    let descents = 0;
+    fc.assert(
+      fc.property(descentModelArb, fc.integer({ min: 0, max: 1000 }), (raw, seed) => {
+        let m: CompiledModel;
+        try {
+          m = compile(validateModel(raw, "descent.yaml"));
+        } catch (e) {
+          if (e instanceof ModelError) return; // rework to a stage that is not in the fork
+          throw e;
+        }
+        if (m.reworkDescent.length > 0) descents++;
+        const { general, special } = both(m, seed, 0, 300);
+        expectSame(general, special, `seed ${seed}`);
+      }),
+      { numRuns: 80, seed: 20261204 },
+    );
+    expect(descents).toBeGreaterThan(30);
   });
 
   it("puts only numbers from the model into the source, never its names", () => {
