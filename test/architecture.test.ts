@@ -7,17 +7,19 @@ import { describe, expect, it } from "vitest";
  * downward, the engine and statistics know nothing of ours, nothing imports the CLI, and no
  * randomness comes from anywhere but the seeded streams.
  */
-const ROOMS = ["engine", "stats", "model", "flow", "runner", "report", "cli"] as const;
+const ROOMS = ["engine", "stats", "model", "flow", "economics", "runner", "report", "cli"] as const;
 // Which of our rooms each room may import from.
 const ALLOWED: Record<string, string[]> = {
   engine: [],
   stats: [],
   model: ["engine"],
   flow: ["engine", "stats", "model"],
-  runner: ["engine", "stats", "model", "flow"],
-  report: ["engine", "stats", "model", "flow", "runner"],
-  cli: ["engine", "stats", "model", "flow", "runner", "report", "index"],
-  index: ["engine", "stats", "model", "flow", "runner", "report"],
+  // Money is a pure function of a replication's figures (flow) and the model's economics.
+  economics: ["model", "flow"],
+  runner: ["engine", "stats", "model", "flow", "economics"],
+  report: ["engine", "stats", "model", "flow", "economics", "runner"],
+  cli: ["engine", "stats", "model", "flow", "economics", "runner", "report", "index"],
+  index: ["engine", "stats", "model", "flow", "economics", "runner", "report"],
 };
 
 function files(dir: string): string[] {
