@@ -142,20 +142,25 @@ describe("standard normal (ziggurat)", () => {
     expect(ks(xs, (x) => 1 - normalUpper(x) / beyond)).toBeLessThan(ksCritical(n));
   });
 
-  it("lands beyond +-R as often as the normal does, on both sides", () => {
+  it("lands beyond +-R as often as the normal does, on both sides, and is distributed there as its tail", () => {
     const n = 2_000_000;
     const rng = RandomStream.derive(16, 0, "normal-tail-share");
     let above = 0;
     let below = 0;
+    const beyond: number[] = [];
     for (let i = 0; i < n; i++) {
       const z = standardNormal(rng);
       if (z > R) above++;
       else if (z < -R) below++;
+      if (Math.abs(z) > R) beyond.push(Math.abs(z));
     }
     const expected = n * normalUpper(R); // 258 on each side
     const sd = Math.sqrt(expected);
     expect(Math.abs(above - expected)).toBeLessThan(4 * sd);
     expect(Math.abs(below - expected)).toBeLessThan(4 * sd);
+    // The draws that got there through standardNormal, not only normalTail on its own.
+    const tail = normalUpper(R);
+    expect(ks(Float64Array.from(beyond), (x) => 1 - normalUpper(x) / tail)).toBeLessThan(ksCritical(beyond.length));
   });
 
   it("takes as many stream outputs per draw as its documented consumption implies", () => {
