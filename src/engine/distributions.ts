@@ -1,4 +1,5 @@
 import { standardExponential } from "./exponential.js";
+import { standardNormal } from "./normal.js";
 import type { RandomStream } from "./random.js";
 
 /**
@@ -65,27 +66,46 @@ export function empirical(values: readonly number[]): Distribution {
   return make(DIST.empirical, 0, 0, 0, mean, variance, values.slice());
 }
 
-/** A standard normal draw (Box-Muller; two uniforms, no cached spare so streams stay stateless). */
-function normal(rng: RandomStream): number {
-  return Math.sqrt(2 * standardExponential(rng.nextInt32())) * Math.cos(6.283185307179586 * rng.next());
-}
-
-/** Marsaglia & Tsang (2000), "A simple method for generating gamma variables"; shape < 1 boosted. */
+/**
+ * Marsaglia & Tsang (2000), "A simple method for generating gamma variables", on the ziggurat
+ * normal (normal.ts); shape < 1 boosted by U^(1 / shape) = exp(-E / shape): one Math.exp where
+ * Math.pow is a logarithm and an exponential.
+ *
+ * With t = c x (so v = (1 + t)^3) the acceptance test ln U < x^2 / 2 + d (1 - v + ln v) reads
+ * ln U < h = 3 d (ln(1 + t) - t + t^2 / 2 - t^3 / 3), the log series past its third term, and that
+ * remainder is at least -t^4 / (4 min(1, 1 + t)). Since ln U <= U - 1, a candidate with
+ * (1 - U) min(1, 1 + t) > x^4 c^2 / 12 is accepted without a logarithm. PERF: this squeeze is tight
+ * as the shape grows, where Marsaglia & Tsang's fixed 1 - 0.0331 x^4 is not: the log test ran
+ * for 8% of draws at every shape from 1 to 11; now 6.7% at shape 1, 1.7% at 2.78, 1% at 4, 0.3%
+ * at 11 (of which the rejections, 4.3%, 1.3%, 0.8%, 0.3% of candidates, must run it anyway).
+ * With the ziggurat normal, gamma draws are 1.4-1.65x faster (bench/variates.mjs).
+ * test/engine/distributions.test.ts checks the bound on a grid of shapes and x. In the full
+ * test ln U is the table logarithm (exponential.ts) of the same output, so only ln(1 + t) is left
+ * to Math.log.
+ *
+ * Stream consumption per candidate: the normal's outputs (normal.ts; again while 1 + t <= 0), then
+ * one output for U; for shape < 1, one more after the accepted candidate, for the boost.
+ */
 function gammaDraw(shape: number, rng: RandomStream): number {
-  if (shape < 1) return gammaDraw(shape + 1, rng) * Math.pow(1 - rng.next(), 1 / shape);
+  if (shape < 1) {
+    const g = gammaDraw(shape + 1, rng);
+    return g * Math.exp(-standardExponential(rng.nextInt32()) / shape);
+  }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
+  const k = (c * c) / 12;
   for (;;) {
     let x: number;
-    let v: number;
+    let s: number;
     do {
-      x = normal(rng);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = 1 - rng.next();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+      x = standardNormal(rng);
+      s = 1 + c * x;
+    } while (s <= 0);
+    const v = s * s * s;
+    const j = rng.nextInt32();
+    const x2 = x * x;
+    if ((1 - ((j | 1) >>> 0) * 2 ** -32) * (s < 1 ? s : 1) > k * x2 * x2) return d * v;
+    if (-standardExponential(j) < 0.5 * x2 + d * (1 - v + 3 * Math.log(s))) return d * v;
   }
 }
 
@@ -115,7 +135,7 @@ function sampleOther(d: Distribution, rng: RandomStream): number {
       return u < f ? a + Math.sqrt(u * (b - a) * (c - a)) : b - Math.sqrt((1 - u) * (b - a) * (b - c));
     }
     case DIST.lognormal:
-      return Math.exp(d.p1 + d.p2 * normal(rng));
+      return Math.exp(d.p1 + d.p2 * standardNormal(rng));
     case DIST.gamma:
       return gammaDraw(d.p1, rng) * d.p2;
     case DIST.empirical: {
