@@ -133,9 +133,13 @@ export function paretoTable(doc: EconomicsDocument, names: Record<string, string
 /** The money headline of a future state: "saves USD 3.1M a year, 95% CI 2.8 to 3.4M, no added headcount". */
 export function moneyHeadline(d: EconomicsDiff, currency: string): string {
   const net = d.netValue;
-  const ci = net.ci95 === null ? "" : `, 95% CI ${amount(net.mean - net.ci95, currency)} to ${amount(net.mean + net.ci95, currency)}`;
-  const verb = net.mean >= 0 ? "saves" : "costs";
+  // Stated as a positive amount saved or cost, its interval in the same direction.
+  const sign = net.mean >= 0 ? 1 : -1;
+  const ci = net.ci95 === null ? "" : `, 95% CI ${amount(sign * net.mean - net.ci95, currency)} to ${amount(sign * net.mean + net.ci95, currency)}`;
+  const verb = sign > 0 ? "saves" : "costs";
+  const n = Math.abs(d.addedPeople);
+  const persons = `${num(n)} ${n === 1 ? "person" : "people"}`;
   const people =
-    d.addedPeople === 0 ? "no added headcount" : d.addedPeople > 0 ? `after paying ${num(d.addedPeople)} added people (${amount(d.addedPayroll, currency)} a year)` : `with ${num(-d.addedPeople)} fewer people`;
-  return `${verb} ${amount(Math.abs(net.mean), currency)} a year net${ci}, ${people}`;
+    d.addedPeople === 0 ? "no added headcount" : d.addedPeople > 0 ? `after paying ${persons} added (${amount(d.addedPayroll, currency)} a year)` : `with ${persons} fewer (${amount(-d.addedPayroll, currency)} a year less payroll)`;
+  return `${verb} ${amount(sign * net.mean, currency)} a year net${ci}, ${people}`;
 }

@@ -28,9 +28,11 @@ export function deltaEstimate(value: number, grad: ArrayLike<number>, m: Moments
   const s = m.spread(centre);
   const k = m.k;
   let v = 0;
+  // Terms with a zero gradient are skipped, not multiplied: a statistic the figure does not use
+  // may be NaN (an unlimited stage's utilization) and must not reach it.
   for (let i = 0; i < k; i++) {
     if (grad[i] === 0) continue;
-    for (let j = 0; j < k; j++) v += grad[i] * s[i * k + j] * grad[j];
+    for (let j = 0; j < k; j++) if (grad[j] !== 0) v += grad[i] * s[i * k + j] * grad[j];
   }
   const se = Math.sqrt(Math.max(0, v) / (m.count * (m.count - 1)));
   const df = m.count - 1;
