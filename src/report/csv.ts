@@ -1,6 +1,7 @@
 import { writeToString } from "fast-csv";
 import type { CompareDocument } from "./compare.js";
 import type { DiffFigure, RunDocument, RunFigure } from "./document.js";
+import type { Figure } from "../stats/interval.js";
 
 /**
  * Figures as CSV rows, one figure a row, so a spreadsheet can pivot them: the model (or future
@@ -17,6 +18,7 @@ type Row = (string | number | null)[];
 const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const value = (x: number) => (Number.isFinite(x) ? x : null);
 
+const moneyCells = (f: Figure): Row => [value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n, null, null, null, null, null];
 const figureCells = (f: RunFigure): Row => [value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n, f.unstable ? "true" : null];
 const diffCells = (f: DiffFigure): Row => [
   ...figureCells(f),
@@ -50,6 +52,22 @@ function rows(doc: RunDocument, model: string, out: Row[]): void {
       for (const figure of ["visits", "wait", "touch", "waiting"] as const) push("stream-stage", `${stream}/${stage}`, name, figure, f[figure]);
     }
   }
+  // Money, a year in the model's currency: kind "economics" for the whole flow, "stage-money" and
+  // "stream-money" per stage and stream.
+  const e = doc.economics;
+  if (e) {
+    for (const f of ["total", "payroll", "delay"] as const) push("economics", "", e.currency, f, e[f]);
+    for (const [id, m] of Object.entries(e.stages)) {
+      const name = doc.stages[id].name;
+      for (const f of ["waitingPayroll", "delayCost", "reworkPayroll", "payroll", "delay", "total"] as const) push("stage-money", id, name, f, m[f]);
+      if (m.idleCapacity) push("stage-money", id, name, "idleCapacity", m.idleCapacity);
+    }
+    for (const [id, m] of Object.entries(e.streams)) {
+      const name = doc.streams[id].name;
+      push("stream-money", id, name, "delayCost", m.delayCost);
+      push("stream-money", id, name, "waitingDelayCost", m.waitingDelayCost);
+    }
+  }
 }
 
 export function runCsv(doc: RunDocument): Promise<string> {
@@ -75,6 +93,14 @@ export function compareCsv(doc: CompareDocument): Promise<string> {
       const name = doc.base.stages[id].name;
       out.push([cell(s.name), "stage-diff", id, cell(name), "wait", ...diffCells(d.wait)]);
       if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", ...diffCells(d.utilization)]);
+    }
+    const e = s.diff.economics;
+    if (e) {
+      const money = (id: string, name: string, figure: string, f: Figure) => out.push([cell(s.name), "economics-diff", id, cell(name), figure, ...moneyCells(f)]);
+      for (const f of ["total", "payroll", "delay", "netValue"] as const) money("", doc.base.economics!.currency, f, e[f]);
+      money("", doc.base.economics!.currency, "addedPeople", { mean: e.addedPeople, ci95: null, n: e.total.n });
+      money("", doc.base.economics!.currency, "addedPayroll", { mean: e.addedPayroll, ci95: null, n: e.total.n });
+      for (const [id, st] of Object.entries(e.stages)) money(id, doc.base.stages[id].name, "total", st.total);
     }
   }
   return writeToString(out, { headers: HEADERS });

@@ -112,7 +112,7 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
         await runRange(helpers, done, total, task, merge, timing, options.signal, !long);
       }
       if (!options.precision) break;
-      const worst = worstRelativeHalfWidth(summaries, diffs);
+      const worst = worstRelativeHalfWidth(summaries, diffs, money[0], pairedMoney);
       precision = { target: options.precision, reached: worst <= options.precision, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean" };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate.
@@ -225,11 +225,12 @@ export const PRECISION_MIN_REPLICATIONS = 10;
  * The widest 95% half-width that --precision watches, as a share of the value it is relative to;
  * Infinity while some watched figure has no interval yet (fewer than two replications measured it).
  * A run watches every stream's mean lead time. A comparison watches what was asked: every
- * scenario's change in every stream's mean and p85 lead time, relative to the base's value.
+ * scenario's change in every stream's mean and p85 lead time, and in the cost of the flow where
+ * the models have economics, relative to the base's value.
  * A stream that completes nothing (or items of lead time 0) has no interval to narrow: more
  * replications cannot help it, so it does not hold the others back.
  */
-function worstRelativeHalfWidth(summaries: Summary[], diffs: PairedDiff[]): number {
+function worstRelativeHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[]): number {
   let worst = 0;
   const watch = (hw: number | null, n: number, of: number) => {
     if (n === 0 || !(Math.abs(of) > 0) || !Number.isFinite(of)) return;
@@ -252,6 +253,12 @@ function worstRelativeHalfWidth(summaries: Summary[], diffs: PairedDiff[]): numb
         watch(change.ci95, change.n, base.stream(i, name).figure.mean);
       }
     }
+  }
+  // And the change in what the flow costs a year, where the models price it.
+  for (const d of pairedMoney) {
+    if (!d || !baseMoney) continue;
+    const change = d.total("total").figure;
+    watch(change.ci95, change.n, baseMoney.total("total").figure.mean);
   }
   return worst;
 }

@@ -60,3 +60,44 @@ describe("money of one replication", () => {
     expect(bad({ streams: { s: { arrivals: { rate: 1 }, route: ["a"], costOfDelay: { amount: 5, per: "0d" } } } })).toThrow(/streams\.s\.costOfDelay\.per must be greater than zero/);
   });
 });
+
+describe("money in the outputs", () => {
+  const raw = {
+    horizon: 200,
+    warmup: 20,
+    economics: { costPerPerson: 150_000, blockedFte: 0.2, currency: "=GBP" },
+    stages: {
+      dev: { servers: 2, peoplePerServer: 6, processTime: { dist: "exponential", mean: 1.5 } },
+      sec: { servers: 1, processTime: { dist: "exponential", mean: 0.6 }, rework: { probability: 0.25, effort: 0.5 } },
+    },
+    streams: { w: { arrivals: { rate: 1 }, route: ["dev", "sec"], costOfDelay: { amount: 1000 } } },
+  };
+
+  it("run: a Pareto of stages by total, the constraint in money in one sentence, CSV rows, JSON keys", async () => {
+    const { simulate } = await import("../../src/index.js");
+    const { runTable } = await import("../../src/report/table.js");
+    const { runCsv } = await import("../../src/report/csv.js");
+    const doc = await simulate(validateModel(raw, "priced.yaml"), { replications: 4, seed: 3, workers: 1 });
+    const e = doc.economics!;
+    expect(Object.keys(e).sort()).toEqual(["constraint", "currency", "delay", "payroll", "people", "peoplePayroll", "stages", "streams", "total"]);
+    expect(Object.keys(e.stages.sec).sort()).toEqual(["delay", "delayCost", "idleCapacity", "payroll", "reworkPayroll", "share", "total", "waitingPayroll"]);
+    expect(e.stages.dev.share + e.stages.sec.share).toBeCloseTo(1, 12);
+    expect(e.total.mean).toBeCloseTo(e.payroll.mean + e.delay.mean, 6);
+    expect(e.people).toBe(13);
+    const text = runTable(doc);
+    expect(text).toMatch(/^What the flow costs a year \(=GBP;/m);
+    expect(text).toMatch(new RegExp(`^The constraint in money: ${e.constraint!.stage} costs =GBP [\\d.]+[kM]? ± [\\d.]+[kM]? a year: `, "m"));
+    const csv = await runCsv(doc);
+    expect(csv).toMatch(/^priced,economics,,'=GBP,total,/m); // a currency label is never a spreadsheet formula
+    expect(csv).toMatch(/^priced,stage-money,sec,sec,reworkPayroll,\d/m);
+  });
+
+  it("a model without economics prints no money and says how to add it", async () => {
+    const { simulate } = await import("../../src/index.js");
+    const { runTable } = await import("../../src/report/table.js");
+    const { economics: _, ...unpriced } = raw;
+    const doc = await simulate(validateModel(unpriced, "plain.yaml"), { replications: 2, seed: 3, workers: 1 });
+    expect(doc.economics).toBeUndefined();
+    expect(runTable(doc)).toMatch(/^Money: this model has no economics section; add one \(docs\/economics\.md\)/m);
+  });
+});
