@@ -36,7 +36,7 @@ import {
 } from "./measure.js";
 import type { ReplicationResult, TraceRow } from "./results.js";
 
-// Event kinds, and their order at equal times (the calendar's rank), declared once:
+// The order of events at equal times (the calendar's rank, R_*), declared once:
 //  0 completion: a server freed at t is taken by work already waiting before new work arrives
 //    at t, and work finished at t reaches a gate opening at t;
 //  1 arrival of new work from outside;
@@ -45,6 +45,8 @@ import type { ReplicationResult, TraceRow } from "./results.js";
 // The end of the run is last of all at its time, so it needs no calendar entry: it happens when
 // the next event is later (PERF: one event fewer in the heap, M/M/2 keeps 3 not 4: +2%). It still
 // counts as an event.
+// Event kinds (what the calendar entry means) are apart from ranks: a gate opening and a gate
+// timeout share rank 2, the warm-up end has rank 3.
 export const COMPLETE = 0;
 export const ARRIVE = 1;
 const GATE_OPEN = 2;

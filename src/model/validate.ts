@@ -196,7 +196,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     description: p.description ?? "",
     source: file,
     timeUnit: unit,
-    warmup: p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup),
+    warmup,
     horizon: time(p.horizon),
     replications: p.replications ?? MODEL_DEFAULTS.replications,
     seed: p.seed ?? MODEL_DEFAULTS.seed,
