@@ -1,7 +1,7 @@
 import type { DistSpec, Model } from "./types.js";
-import { streamVisits } from "./visits.js";
+import { streamVisits, streamWork } from "./visits.js";
 
-export { streamVisits };
+export { streamVisits, streamWork };
 
 /** A stage's offered load: what arrives at it against what it can do, from the model alone. */
 export interface StageLoad {
@@ -10,7 +10,8 @@ export interface StageLoad {
   visitRate: number;
   meanProcessTime: number;
   servers: number;
-  /** visitRate x mean process time / servers; 0 for unlimited stages. */
+  /** Work arriving (repeat passes at their rework's effort) x mean process time / servers; 0 for
+   * unlimited stages. */
   load: number;
   /** A scheduled gate with `max` releases at most max/every per time unit. */
   gateLimit: number | null;
@@ -20,9 +21,14 @@ const arrivalRate = (s: Model["streams"][string]) => (s.arrivals.kind === "poiss
 
 export function offeredLoads(model: Model): StageLoad[] {
   const rate = new Map<string, number>();
+  const workRate = new Map<string, number>();
+  const work = streamWork(model);
   for (const [id, perItem] of Object.entries(streamVisits(model))) {
     const r = arrivalRate(model.streams[id]);
-    for (const [stage, v] of Object.entries(perItem)) rate.set(stage, (rate.get(stage) ?? 0) + r * v);
+    for (const [stage, v] of Object.entries(perItem)) {
+      rate.set(stage, (rate.get(stage) ?? 0) + r * v);
+      workRate.set(stage, (workRate.get(stage) ?? 0) + r * work[id][stage]);
+    }
   }
   return Object.entries(model.stages).map(([id, st]) => {
     const visitRate = rate.get(id) ?? 0;
@@ -33,7 +39,7 @@ export function offeredLoads(model: Model): StageLoad[] {
       visitRate,
       meanProcessTime,
       servers: st.servers,
-      load: st.servers === Infinity ? 0 : (visitRate * meanProcessTime) / st.servers,
+      load: st.servers === Infinity ? 0 : ((workRate.get(id) ?? 0) * meanProcessTime) / st.servers,
       gateLimit: gate?.kind === "schedule" && gate.max !== null ? gate.max / gate.every : null,
     };
   });
@@ -49,7 +55,7 @@ export function stabilityWarnings(model: Model): string[] {
     if (l.load >= 1) {
       out.push(
         `stage ${label} is overloaded: offered load ${l.load.toFixed(2)} >= 1 ` +
-          `(${l.visitRate.toFixed(3)} visits per ${unit} x ${l.meanProcessTime.toPrecision(3)} ${unit}s mean process time / ${l.servers} servers); its queue would grow without bound`,
+          `(${l.visitRate.toFixed(3)} visits per ${unit}${l.load * l.servers !== l.visitRate * l.meanProcessTime ? ", repeat passes at their rework effort," : ""} x ${l.meanProcessTime.toPrecision(3)} ${unit}s mean process time / ${l.servers} servers); its queue would grow without bound`,
       );
     }
     if (l.gateLimit !== null && l.visitRate >= l.gateLimit) {

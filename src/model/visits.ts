@@ -198,3 +198,51 @@ export function streamVisits(model: Model): Record<string, Record<string, number
   });
   return out;
 }
+
+/**
+ * Expected work per item of each stream at each stage, in first passes' process times: a visit on
+ * a repeat pass counts its rework's `effort`. Visits with every rework switched off are the first
+ * passes (an item goes on after a repeat pass exactly where it would have gone without it), so
+ * the rest of the visits are repeats; where reworks of different efforts share a stage, its
+ * repeats are shared out in proportion to the repeats each rework alone would cause (exact for one
+ * rework, or for several of one effort; an approximation where different efforts' passes overlap).
+ */
+export function streamWork(model: Model): Record<string, Record<string, number>> {
+  const m = compile(model);
+  const reworkSteps: number[] = [];
+  m.stepReworkProbability.forEach((p, j) => {
+    if (p > 0) reworkSteps.push(j);
+  });
+  const efforts = new Set(reworkSteps.map((j) => m.stepReworkEffort[j]));
+  const only = (keep: (j: number) => boolean): CompiledModel => ({ ...m, stepReworkProbability: Float64Array.from(m.stepReworkProbability, (p, j) => (keep(j) ? p : 0)) });
+  const firstPasses = only(() => false);
+  const out: Record<string, Record<string, number>> = {};
+  m.streamIds.forEach((id, i) => {
+    const total = expectedVisits(m, i);
+    const work = Float64Array.from(total);
+    if (!(efforts.size === 1 && efforts.has(1)) && reworkSteps.length > 0) {
+      const first = expectedVisits(firstPasses, i);
+      if (efforts.size === 1) {
+        const e = m.stepReworkEffort[reworkSteps[0]];
+        for (let g = 0; g < work.length; g++) work[g] = first[g] + e * (total[g] - first[g]);
+      } else {
+        const weighted = new Float64Array(work.length);
+        const repeats = new Float64Array(work.length);
+        for (const h of reworkSteps) {
+          const alone = expectedVisits(only((j) => j === h), i);
+          for (let g = 0; g < work.length; g++) {
+            const r = alone[g] - first[g];
+            weighted[g] += m.stepReworkEffort[h] * r;
+            repeats[g] += r;
+          }
+        }
+        for (let g = 0; g < work.length; g++) {
+          const share = repeats[g] > 0 ? weighted[g] / repeats[g] : 1;
+          work[g] = first[g] + share * (total[g] - first[g]);
+        }
+      }
+    }
+    out[id] = Object.fromEntries(m.stageIds.map((s, k) => [s, work[k]]));
+  });
+  return out;
+}

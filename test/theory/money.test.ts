@@ -157,3 +157,29 @@ describe("what a change is worth", () => {
     expectTheory("saving", { ...d.total, mean: -d.total.mean }, (lq2 - lq3) * (3000 * YEAR + 0.2 * C));
   });
 });
+
+describe("offered load counts repeat passes at their effort", () => {
+  it("matches lambda (1 + e p / (1 - p)) E[S] / c for rework to self and to an earlier stage", async () => {
+    const { offeredLoads } = await import("../../src/index.js");
+    const model = validateModel(
+      {
+        horizon: 10,
+        stages: {
+          dev: { servers: 3, processTime: exponential(2) },
+          sec: { servers: 1, processTime: exponential(0.5), rework: { probability: 0.25, to: "dev", effort: 0.4 } },
+          qa: { servers: 2, processTime: exponential(1), rework: { probability: 0.2, to: "qa", effort: 0.5 } },
+        },
+        streams: { w: { arrivals: { rate: 0.3 }, route: ["dev", "sec", "qa"] } },
+      },
+      "load.yaml",
+    );
+    const load = Object.fromEntries(offeredLoads(model).map((l) => [l.stage, l]));
+    const r1 = 0.25 / 0.75;
+    const r2 = 0.2 / 0.8;
+    expect(load.dev.load).toBeCloseTo((0.3 * (1 + 0.4 * r1) * 2) / 3, 12);
+    expect(load.sec.load).toBeCloseTo(0.3 * (1 + 0.4 * r1) * 0.5, 12);
+    expect(load.qa.load).toBeCloseTo((0.3 * (1 + 0.5 * r2) * 1) / 2, 12);
+    // Visits still count every pass.
+    expect(load.dev.visitRate).toBeCloseTo(0.3 * (1 + r1), 12);
+  });
+});
