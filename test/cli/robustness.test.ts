@@ -2,11 +2,10 @@
  * An unstable organization, a run interrupted, outputs written whole or not at all, and model
  * text that tries to drive the terminal.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, ROOT, ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
+import { ensureBuilt, hasStackTrace, interrupted, scratch, vsm } from "../fixtures/cli.js";
 
 const OVERLOADED = `name: overloaded
 horizon: 2000
@@ -48,17 +47,9 @@ describe("robustness", () => {
 
   it("Ctrl-C stops the workers, writes nothing and exits 130", async () => {
     const out = join(dir.dir, "interrupted.json");
-    const child = spawn(process.execPath, [CLI, "run", "models/acme-saas.yaml", "-r", "5000", "-w", "2", "-o", out], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    let stdout = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    const started = performance.now();
-    child.kill("SIGINT");
-    const status = await new Promise((r) => child.on("close", r));
+    const { status, stdout, stderr, stopSeconds } = await interrupted(["run", "models/acme-saas.yaml", "-r", "5000", "-w", "2", "-o", out]);
     expect(status).toBe(130);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(stopSeconds).toBeLessThan(5);
     expect(stderr).toMatch(/interrupted: stopped the run; no results were written/);
     expect(stdout).toBe("");
     expect(existsSync(out)).toBe(false);
