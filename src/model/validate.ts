@@ -190,6 +190,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
     description: p.description ?? "",
     source: file,
+    ...(p.start === undefined ? {} : { start: p.start }),
     timeUnit: unit,
     warmup: p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup),
     horizon: time(p.horizon),

@@ -1,0 +1,361 @@
+import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
+import { type ProcessTimeFit, fitProcessTime, quantile } from "./distributions.js";
+import type { LogItem, LogWarning, TrackerLog } from "./log.js";
+import type { StatusMap } from "./map.js";
+
+/**
+ * Fits a current-state model from a cleaned tracker log: every number with the evidence behind it
+ * (sample size, goodness of fit). Time is in days from `start`, the Monday 00:00 (in the log's own
+ * UTC offset) on or before the first timestamp, so a gate's offset names a weekday and an hour.
+ */
+
+export const DAY_MS = 86_400_000;
+/** A step visited by fewer of a stream's finished items than this is optional. */
+const ALWAYS = 0.98;
+/** A stage visited by fewer than this share of a stream's items is left out of its route. */
+const RARELY = 0.01;
+/** Servers: the most items at work at once for at least this share of the time any are. */
+const SERVER_LEVEL_SHARE = 0.02;
+/** A gate: at least this share of departures from the wait in one hour of the week (or day). */
+const GATE_SHARE = 0.5;
+const GATE_MIN_DEPARTURES = 8;
+/** Poisson arrivals are rejected below this two-sided p-value of the dispersion test. */
+const DISPERSION_ALPHA = 0.01;
+
+export interface DispersionTest {
+  /** Days per bin: chosen so each bin expects about five arrivals. */
+  bin: number;
+  bins: number;
+  /** Variance over mean of the counts: 1 for Poisson arrivals. */
+  index: number;
+  /** Two-sided p-value of (bins - 1) x index against chi-square with bins - 1 degrees of freedom. */
+  p: number;
+  poisson: boolean;
+}
+
+export interface StepFit {
+  stage: string;
+  /** Share of the stream's finished items that visited the stage. */
+  share: number;
+  visited: number;
+}
+
+export interface StreamFit {
+  id: string;
+  name: string;
+  arrivals: number;
+  completed: number;
+  rate: number;
+  dispersion: DispersionTest;
+  interarrival: ProcessTimeFit | null;
+  route: StepFit[];
+  /** Items of the stream whose work at two consecutive route stages overlapped in time. */
+  overlaps: { a: string; b: string; items: number; of: number }[];
+  leadTime: { n: number; p50: number; p85: number; p95: number };
+}
+
+export interface ReworkFit {
+  passes: number;
+  returns: number;
+  probability: number;
+  to: string | null;
+  /** Where the returns went: stage -> count. */
+  destinations: Record<string, number>;
+  /** Per pass number (1 = first): passes and returns. */
+  byPass: { pass: number; passes: number; returns: number }[];
+}
+
+export interface StageFit {
+  id: string;
+  processTime: ProcessTimeFit | { n: number; chosen: { dist: "fixed"; value: number } } | null;
+  /** Mean work time of first and of repeat passes. */
+  passes: { first: { n: number; mean: number }; repeat: { n: number; mean: number } };
+  servers: { estimate: number; max: number; meanBusy: number };
+  rework: ReworkFit | null;
+  gate: { every: number; offset: number; share: number; departures: number } | null;
+  wait: { n: number; mean: number };
+}
+
+export interface FitResult {
+  source: string;
+  map: string;
+  name: string;
+  start: string;
+  startMs: number;
+  warmup: number;
+  horizon: number;
+  rows: number;
+  items: number;
+  streams: StreamFit[];
+  stages: StageFit[];
+  warnings: LogWarning[];
+}
+
+/** Monday 00:00 in the given offset, on or before `ms`, and its ISO text with that offset. */
+export function weekStart(ms: number, offsetMinutes: number): { ms: number; iso: string } {
+  const localDay = Math.floor((ms + offsetMinutes * 60_000) / DAY_MS);
+  const monday = localDay - ((localDay + 3) % 7); // 1970-01-01 was a Thursday
+  const startMs = monday * DAY_MS - offsetMinutes * 60_000;
+  const date = new Date(monday * DAY_MS).toISOString().slice(0, 10);
+  const a = Math.abs(offsetMinutes);
+  const off = `${offsetMinutes < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+  return { ms: startMs, iso: `${date}T00:00:00${off}` };
+}
+
+export function fitLog(log: TrackerLog, map: StatusMap): FitResult {
+  const start = weekStart(log.first, log.offsetMinutes);
+  const day = (ms: number) => (ms - start.ms) / DAY_MS;
+  const end = day(log.last);
+  const streamIds = [...new Set(map.streams.values())];
+  const byStream = new Map<string, LogItem[]>(streamIds.map((s) => [s, []]));
+  for (const item of log.items) byStream.get(item.stream)!.push(item);
+  const firstArrival = day(log.items[0].arrival);
+
+  const streams: StreamFit[] = [];
+  for (const id of streamIds) {
+    const items = byStream.get(id)!;
+    if (items.length === 0) continue;
+    streams.push(fitStream(id, items, firstArrival, end, day, map));
+  }
+  const routeOf = new Map(streams.map((s) => [s.id, s.route.map((r) => r.stage)]));
+  const stages = map.stages.map((id) => fitStage(id, log, routeOf, day, end));
+
+  const leadP95 = Math.max(0, ...streams.map((s) => (Number.isFinite(s.leadTime.p95) ? s.leadTime.p95 : 0)));
+  const warmup = Math.ceil(firstArrival + leadP95);
+  return {
+    source: log.file,
+    map: map.file,
+    name: map.name ?? `Fitted from ${log.file.replace(/^.*[\\/]/, "")}`,
+    start: start.iso,
+    startMs: start.ms,
+    warmup,
+    horizon: Math.max(1, round(end - warmup, 2)),
+    rows: log.rows,
+    items: log.items.length,
+    streams,
+    stages,
+    warnings: log.warnings,
+  };
+}
+
+function fitStream(id: string, items: LogItem[], from: number, end: number, day: (ms: number) => number, map: StatusMap): StreamFit {
+  const arrivals = items.map((i) => day(i.arrival)).sort((a, b) => a - b);
+  const window = Math.max(end - from, 1e-9);
+  const rate = arrivals.length / window;
+  const dispersion = dispersionTest(arrivals, from, end, rate);
+  const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
+  const interarrival = !dispersion.poisson && gaps.length >= 2 ? fitProcessTime(gaps) : null;
+
+  const finished = items.filter((i) => i.done !== null);
+  const basis = finished.length ? finished : items;
+  // Order stages by pairwise precedence of first entry (Copeland): robust to optional steps.
+  const firstEntry = basis.map((item) => {
+    const m = new Map<string, number>();
+    for (const s of item.segments) if (!m.has(s.role.stage)) m.set(s.role.stage, s.entered);
+    return m;
+  });
+  const stages = map.stages.filter((st) => firstEntry.filter((m) => m.has(st)).length / basis.length >= RARELY);
+  const wins = new Map(stages.map((s) => [s, 0]));
+  for (const a of stages) {
+    for (const b of stages) {
+      if (a === b) continue;
+      let before = 0;
+      let after = 0;
+      for (const m of firstEntry) {
+        const ta = m.get(a);
+        const tb = m.get(b);
+        if (ta === undefined || tb === undefined) continue;
+        if (ta < tb) before++;
+        else if (ta > tb) after++;
+      }
+      if (before > after) wins.set(a, wins.get(a)! + 1);
+    }
+  }
+  const order = [...stages].sort((a, b) => wins.get(b)! - wins.get(a)! || map.stages.indexOf(a) - map.stages.indexOf(b));
+  const route = order.map((stage) => {
+    const visited = firstEntry.filter((m) => m.has(stage)).length;
+    return { stage, visited, share: visited / basis.length };
+  });
+  const overlaps = [];
+  for (let i = 0; i + 1 < order.length; i++) {
+    const [a, b] = [order[i], order[i + 1]];
+    let of = 0;
+    let n = 0;
+    for (const item of basis) {
+      const wa = item.segments.filter((s) => s.role.kind === "work" && s.role.stage === a);
+      const wb = item.segments.filter((s) => s.role.kind === "work" && s.role.stage === b);
+      if (!wa.length || !wb.length) continue;
+      of++;
+      if (wa.some((x) => wb.some((y) => x.entered < (y.left ?? Infinity) && y.entered < (x.left ?? Infinity)))) n++;
+    }
+    if (n > 0) overlaps.push({ a, b, items: n, of });
+  }
+  const leads = finished.map((i) => (i.done! - i.arrival) / DAY_MS).sort((a, b) => a - b);
+  return {
+    id,
+    name: [...map.streams].find(([, v]) => v === id)?.[0] ?? id,
+    arrivals: items.length,
+    completed: finished.length,
+    rate,
+    dispersion,
+    interarrival,
+    route,
+    overlaps,
+    leadTime: { n: leads.length, p50: quantile(leads, 0.5), p85: quantile(leads, 0.85), p95: quantile(leads, 0.95) },
+  };
+}
+
+/** Index-of-dispersion test of arrival counts in equal bins (Cox & Lewis 1966, ch. 6). */
+export function dispersionTest(sorted: number[], from: number, end: number, rate: number): DispersionTest {
+  const bin = Math.max(1, 5 / rate);
+  const bins = Math.floor((end - from) / bin);
+  if (bins < 3) return { bin, bins, index: NaN, p: NaN, poisson: true };
+  const counts = new Array<number>(bins).fill(0);
+  for (const t of sorted) {
+    const b = Math.floor((t - from) / bin);
+    if (b >= 0 && b < bins) counts[b]++;
+  }
+  const mean = counts.reduce((a, b) => a + b, 0) / bins;
+  const ss = counts.reduce((a, c) => a + (c - mean) ** 2, 0);
+  const index = ss / (bins - 1) / mean;
+  const f = chisquareCdf(ss / mean, bins - 1);
+  const p = 2 * Math.min(f, 1 - f);
+  return { bin, bins, index, p, poisson: p >= DISPERSION_ALPHA };
+}
+
+function fitStage(id: string, log: TrackerLog, routeOf: Map<string, string[]>, day: (ms: number) => number, end: number): StageFit {
+  const work: number[] = [];
+  const first: number[] = [];
+  const repeat: number[] = [];
+  const waits: number[] = [];
+  const departures: number[] = [];
+  const spans: [number, number][] = [];
+  const byPass = new Map<number, { passes: number; returns: number }>();
+  const destinations: Record<string, number> = {};
+  let passes = 0;
+  let returns = 0;
+  for (const item of log.items) {
+    const route = routeOf.get(item.stream) ?? [];
+    let pass = 0;
+    item.segments.forEach((s, i) => {
+      if (s.role.stage !== id) return;
+      if (s.role.kind === "wait") {
+        if (s.left !== null) {
+          waits.push((s.left - s.entered) / DAY_MS);
+          departures.push(day(s.left));
+        }
+        return;
+      }
+      const prev = item.segments[i - 1];
+      if (!(prev && prev.role.kind === "wait" && prev.role.stage === id)) departures.push(day(s.entered));
+      spans.push([day(s.entered), s.left === null ? end : day(s.left)]);
+      if (s.left === null) return;
+      const d = (s.left - s.entered) / DAY_MS;
+      work.push(d);
+      pass++;
+      (pass === 1 ? first : repeat).push(d);
+      // A return: the next status belongs to this stage again or to one earlier in the route.
+      const next = item.segments[i + 1];
+      if (!next && item.done === null) return; // still open: the pass's outcome is not known
+      passes++;
+      const bp = byPass.get(pass) ?? { passes: 0, returns: 0 };
+      byPass.set(pass, bp);
+      bp.passes++;
+      if (!next) return;
+      const here = route.indexOf(id);
+      const there = route.indexOf(next.role.stage);
+      if (next.role.stage === id || (there >= 0 && here >= 0 && there < here)) {
+        returns++;
+        bp.returns++;
+        destinations[next.role.stage] = (destinations[next.role.stage] ?? 0) + 1;
+      }
+    });
+  }
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  let processTime: StageFit["processTime"] = null;
+  if (work.length) {
+    const lo = Math.min(...work);
+    const hi = Math.max(...work);
+    processTime = hi - lo <= 1e-9 * Math.max(hi, 1e-12) || work.length < 2 ? { n: work.length, chosen: { dist: "fixed", value: mean(work) } } : fitProcessTime(work);
+  }
+  let rework: ReworkFit | null = null;
+  if (returns > 0) {
+    const to = Object.entries(destinations).sort((a, b) => b[1] - a[1])[0][0];
+    rework = {
+      passes,
+      returns,
+      probability: returns / passes,
+      to,
+      destinations,
+      byPass: [...byPass].sort((a, b) => a[0] - b[0]).map(([pass, v]) => ({ pass, ...v })),
+    };
+  }
+  return {
+    id,
+    processTime,
+    passes: { first: { n: first.length, mean: mean(first) }, repeat: { n: repeat.length, mean: mean(repeat) } },
+    servers: concurrency(spans),
+    rework,
+    gate: findGate(departures),
+    wait: { n: waits.length, mean: mean(waits) },
+  };
+}
+
+/** Time-weighted levels of work in progress at a stage, from its work statuses' spans. */
+export function concurrency(spans: [number, number][]): StageFit["servers"] {
+  const events: [number, number][] = [];
+  for (const [a, b] of spans) if (b > a) events.push([a, 1], [b, -1]);
+  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const timeAt: number[] = [];
+  let level = 0;
+  let max = 0;
+  for (let i = 0; i < events.length; i++) {
+    level += events[i][1];
+    max = Math.max(max, level);
+    const dt = i + 1 < events.length ? events[i + 1][0] - events[i][0] : 0;
+    timeAt[level] = (timeAt[level] ?? 0) + dt;
+  }
+  let busy = 0;
+  let area = 0;
+  for (let l = 1; l < timeAt.length; l++) {
+    busy += timeAt[l] ?? 0;
+    area += l * (timeAt[l] ?? 0);
+  }
+  let estimate = 1;
+  let atLeast = 0;
+  for (let l = timeAt.length - 1; l >= 1; l--) {
+    atLeast += timeAt[l] ?? 0;
+    if (atLeast >= SERVER_LEVEL_SHARE * busy) {
+      estimate = l;
+      break;
+    }
+  }
+  return { estimate: Math.max(1, estimate), max, meanBusy: busy > 0 ? area / busy : 0 };
+}
+
+/** A weekly, else daily, schedule in departures from a wait (days since a Monday 00:00). */
+export function findGate(departures: number[]): StageFit["gate"] {
+  if (departures.length < GATE_MIN_DEPARTURES) return null;
+  for (const every of [7, 1]) {
+    const bins = new Map<number, number[]>();
+    for (const t of departures) {
+      const phase = ((t % every) + every) % every;
+      const h = Math.floor(phase * 24);
+      const list = bins.get(h) ?? [];
+      list.push(phase);
+      bins.set(h, list);
+    }
+    const [, top] = [...bins].sort((a, b) => b[1].length - a[1].length)[0];
+    const share = top.length / departures.length;
+    if (share >= GATE_SHARE) {
+      // The opening is the earliest departure of the hour: the first item through the gate.
+      return { every, offset: round(Math.min(...top), 4), share, departures: departures.length };
+    }
+  }
+  return null;
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
