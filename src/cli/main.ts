@@ -10,6 +10,7 @@ import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
+import { registerFitCommands } from "./fit.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -162,6 +163,7 @@ export function buildProgram(signal: AbortSignal): Command {
       process.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
     });
 
+  registerFitCommands(program, signal);
   return program;
 }
 

@@ -11,7 +11,7 @@ import type { StatusMap } from "./map.js";
 
 export const DAY_MS = 86_400_000;
 /** A step visited by fewer of a stream's finished items than this is optional. */
-const ALWAYS = 0.98;
+export const ALWAYS = 0.98;
 /** A stage visited by fewer than this share of a stream's items is left out of its route. */
 const RARELY = 0.01;
 /** Servers: the most items at work at once for at least this share of the time any are. */
@@ -19,6 +19,7 @@ const SERVER_LEVEL_SHARE = 0.02;
 /** A gate: at least this share of departures from the wait in one hour of the week (or day). */
 const GATE_SHARE = 0.5;
 const GATE_MIN_DEPARTURES = 8;
+const GATE_HOURS = 3;
 /** Poisson arrivals are rejected below this two-sided p-value of the dispersion test. */
 const DISPERSION_ALPHA = 0.01;
 
@@ -38,6 +39,7 @@ export interface StepFit {
   /** Share of the stream's finished items that visited the stage. */
   share: number;
   visited: number;
+  of: number;
 }
 
 export interface StreamFit {
@@ -174,7 +176,7 @@ function fitStream(id: string, items: LogItem[], from: number, end: number, day:
   const order = [...stages].sort((a, b) => wins.get(b)! - wins.get(a)! || map.stages.indexOf(a) - map.stages.indexOf(b));
   const route = order.map((stage) => {
     const visited = firstEntry.filter((m) => m.has(stage)).length;
-    return { stage, visited, share: visited / basis.length };
+    return { stage, visited, of: basis.length, share: visited / basis.length };
   });
   const overlaps = [];
   for (let i = 0; i + 1 < order.length; i++) {
@@ -333,23 +335,30 @@ export function concurrency(spans: [number, number][]): StageFit["servers"] {
   return { estimate: Math.max(1, estimate), max, meanBusy: busy > 0 ? area / busy : 0 };
 }
 
-/** A weekly, else daily, schedule in departures from a wait (days since a Monday 00:00). */
+/**
+ * A weekly, else daily, schedule in departures from a wait (days since a Monday 00:00): at least
+ * half of them within GATE_HOURS of the same time of the week (or day). A gate releases a batch
+ * at once, but its items may then queue for the stage's servers for a while.
+ */
 export function findGate(departures: number[]): StageFit["gate"] {
   if (departures.length < GATE_MIN_DEPARTURES) return null;
   for (const every of [7, 1]) {
-    const bins = new Map<number, number[]>();
-    for (const t of departures) {
-      const phase = ((t % every) + every) % every;
-      const h = Math.floor(phase * 24);
-      const list = bins.get(h) ?? [];
-      list.push(phase);
-      bins.set(h, list);
+    const hours = every * 24;
+    const counts = new Array<number>(hours).fill(0);
+    const phases = departures.map((t) => ((t % every) + every) % every);
+    for (const p of phases) counts[Math.min(hours - 1, Math.floor(p * 24))]++;
+    let best = 0;
+    let bestCount = -1;
+    for (let h = 0; h < hours; h++) {
+      let sum = 0;
+      for (let k = 0; k < GATE_HOURS; k++) sum += counts[(h + k) % hours];
+      if (sum > bestCount) [best, bestCount] = [h, sum];
     }
-    const [, top] = [...bins].sort((a, b) => b[1].length - a[1].length)[0];
-    const share = top.length / departures.length;
+    const share = bestCount / departures.length;
     if (share >= GATE_SHARE) {
-      // The opening is the earliest departure of the hour: the first item through the gate.
-      return { every, offset: round(Math.min(...top), 4), share, departures: departures.length };
+      // The opening is the earliest departure of the window: the first item through the gate.
+      const inWindow = phases.filter((p) => (((Math.floor(p * 24) - best) % hours) + hours) % hours < GATE_HOURS);
+      return { every, offset: round(Math.min(...inWindow), 4), share, departures: departures.length };
     }
   }
   return null;
