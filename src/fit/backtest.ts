@@ -54,7 +54,8 @@ export interface BacktestOptions extends RunOptions {
 export function bandOf(f: Figure): Banded {
   if (f.ci95 === null || !Number.isFinite(f.mean)) return { ...f, band: null };
   const w = f.ci95 * Math.sqrt(f.n + 1);
-  return { ...f, band: [f.mean - w, f.mean + w] };
+  // Every figure compared is a time or a count: never below zero.
+  return { ...f, band: [Math.max(0, f.mean - w), f.mean + w] };
 }
 
 const inBand = (x: number, b: Banded | null) => !b || !b.band || !Number.isFinite(x) || (x >= b.band[0] && x <= b.band[1]);

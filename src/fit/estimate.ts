@@ -20,6 +20,11 @@ const SERVER_LEVEL_SHARE = 0.02;
 const GATE_SHARE = 0.5;
 const GATE_MIN_DEPARTURES = 8;
 const GATE_HOURS = 3;
+/** Fewer returns than this (or than this share of passes) are strays, not rework. */
+const REWORK_MIN_RETURNS = 3;
+const REWORK_MIN_SHARE = 0.01;
+/** A process time whose coefficient of variation is below this is fixed. */
+const FIXED_CV = 0.01;
 /** Poisson arrivals are rejected below this two-sided p-value of the dispersion test. */
 const DISPERSION_ALPHA = 0.01;
 
@@ -74,6 +79,8 @@ export interface StageFit {
   passes: { first: { n: number; mean: number }; repeat: { n: number; mean: number } };
   servers: { estimate: number; max: number; meanBusy: number };
   rework: ReworkFit | null;
+  /** Returns too few to call rework (a mis-click, a repaired row): counted, not modelled. */
+  strayReturns: number;
   gate: { every: number; offset: number; share: number; departures: number } | null;
   wait: { n: number; mean: number };
 }
@@ -276,12 +283,13 @@ function fitStage(id: string, log: TrackerLog, routeOf: Map<string, string[]>, d
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   let processTime: StageFit["processTime"] = null;
   if (work.length) {
-    const lo = Math.min(...work);
-    const hi = Math.max(...work);
-    processTime = hi - lo <= 1e-9 * Math.max(hi, 1e-12) || work.length < 2 ? { n: work.length, chosen: { dist: "fixed", value: mean(work) } } : fitProcessTime(work);
+    const m = mean(work);
+    const sd = Math.sqrt(work.reduce((a, x) => a + (x - m) ** 2, 0) / work.length);
+    // Timestamps to the second make a fixed time look a little variable.
+    processTime = sd <= FIXED_CV * m || work.length < 2 ? { n: work.length, chosen: { dist: "fixed", value: m } } : fitProcessTime(work);
   }
   let rework: ReworkFit | null = null;
-  if (returns > 0) {
+  if (returns >= REWORK_MIN_RETURNS && returns >= REWORK_MIN_SHARE * passes) {
     const to = Object.entries(destinations).sort((a, b) => b[1] - a[1])[0][0];
     rework = {
       passes,
@@ -298,6 +306,7 @@ function fitStage(id: string, log: TrackerLog, routeOf: Map<string, string[]>, d
     passes: { first: { n: first.length, mean: mean(first) }, repeat: { n: repeat.length, mean: mean(repeat) } },
     servers: concurrency(spans),
     rework,
+    strayReturns: rework ? 0 : returns,
     gate: findGate(departures),
     wait: { n: waits.length, mean: mean(waits) },
   };

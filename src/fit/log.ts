@@ -279,7 +279,13 @@ function clean(key: string, raw: Raw, names: string[], map: StatusMap, warnings:
       continue;
     }
     if (role.kind === "done") continue;
-    segments.push({ role: role, status: row.status, entered: pendingFrom ?? row.entered, left: Number.isNaN(row.left) ? null : row.left, line: row.line });
+    const prev = segments[segments.length - 1];
+    if (prev && prev.status === row.status && prev.left !== null && prev.left >= row.entered) {
+      // The same status again right after an unmapped one: one stretch in it, not two.
+      prev.left = Number.isNaN(row.left) ? null : Math.max(prev.left, row.left);
+      continue;
+    }
+    segments.push({ role, status: row.status, entered: pendingFrom ?? row.entered, left: Number.isNaN(row.left) ? null : row.left, line: row.line });
     pendingFrom = null;
   }
   return { key, stream: raw.stream, arrival, done, segments };

@@ -32,7 +32,7 @@ function distText(fit: StageFit["processTime"] | ProcessTimeFit): string {
 
 function fitEvidence(fit: StageFit["processTime"] | ProcessTimeFit, what: string): string {
   if (!fit) return `no finished ${what} observed`;
-  if (!("gamma" in fit)) return `${fit.n} ${what}, all the same length: a fixed time`;
+  if (!("gamma" in fit)) return `${fit.n} ${what}, all about the same length (cv under 0.01): a fixed time`;
   const pick = fit.chosen.dist === "empirical" ? `neither fits: the sample's ${fit.chosen.values.length} quantiles` : `${fit.chosen.dist} fits better`;
   return `${fit.n} ${what}; KS distance lognormal ${f3(fit.lognormal.ks)}, gamma ${f3(fit.gamma.ks)} (5% critical ${f3(fit.critical)}): ${pick}`;
 }
@@ -87,6 +87,7 @@ export function modelText(fit: FitResult): string {
         `    batch: { every: ${st.gate.every}, offset: ${n4(st.gate.offset)} }`,
       );
     }
+    if (st.strayReturns) push(`    # ${st.strayReturns} stray return(s) to an earlier status: too few to call rework, not modelled`);
     if (st.rework) {
       const r = st.rework;
       const dest = Object.entries(r.destinations).map(([k, v]) => `${k} ${v}`).join(", ");
