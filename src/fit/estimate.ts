@@ -355,7 +355,9 @@ export function findGate(departures: number[]): StageFit["gate"] {
     const hours = every * 24;
     const counts = new Array<number>(hours).fill(0);
     const phases = departures.map((t) => ((t % every) + every) % every);
-    for (const p of phases) counts[Math.min(hours - 1, Math.floor(p * 24))]++;
+    // A second's slack: 10:00 must not fall into 09:00's hour by rounding.
+    const hourOf = (p: number) => Math.min(hours - 1, Math.floor(p * 24 + 1 / 3600));
+    for (const p of phases) counts[hourOf(p)]++;
     let best = 0;
     let bestCount = -1;
     for (let h = 0; h < hours; h++) {
@@ -365,9 +367,10 @@ export function findGate(departures: number[]): StageFit["gate"] {
     }
     const share = bestCount / departures.length;
     if (share >= GATE_SHARE) {
-      // The opening is the earliest departure of the window: the first item through the gate.
-      const inWindow = phases.filter((p) => (((Math.floor(p * 24) - best) % hours) + hours) % hours < GATE_HOURS);
-      return { every, offset: round(Math.min(...inWindow), 4), share, departures: departures.length };
+      // The opening is the earliest departure of the window (the first item through the gate),
+      // to the minute.
+      const inWindow = phases.filter((p) => (((hourOf(p) - best) % hours) + hours) % hours < GATE_HOURS);
+      return { every, offset: Math.round(Math.min(...inWindow) * 1440) / 1440, share, departures: departures.length };
     }
   }
   return null;
