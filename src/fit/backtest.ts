@@ -149,7 +149,7 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
     }
     const wipInside = wip ? inBand(wipObserved, wip) : null;
     if (!waitInside && observedWait.n > 0) {
-      const cause = observedWait.mean > wait.mean ? "capacity or batching missed" : "capacity overstated, or a gate or hand-off that is not there";
+      const cause = observedWait.mean > wait.mean ? "capacity or batching missed" : "capacity understated (servers or process times), or a gate the work does not wait for";
       flags.push(`${id}: simulated wait ${fmt(wait.mean)} ${model.timeUnit}s, observed ${fmt(observedWait.mean)}: ${cause}`);
     }
     if (wipInside === false) {
