@@ -121,3 +121,14 @@ describe("refused input", () => {
     );
   });
 });
+
+describe("the fast path for times", () => {
+  it("agrees with Date.parse on the usual shape, and refuses what is not a date", () => {
+    for (const t of ["2026-01-05T09:00:00+01:00", "2024-02-29T23:59:59-05:30", "2026-12-31T00:00:01+00:00", "1999-07-04T12:34:56+14:00"]) {
+      expect(parseTime(t).ms).toBe(Date.parse(t));
+    }
+    expect(parseTime("2026-02-30T09:00:00+01:00").ms).toBeNaN();
+    expect(parseTime("2026-01-05T25:00:00+01:00").ms).toBeNaN();
+    expect(parseTime("2026-01-05T0a:00:00+01:00").ms).toBeNaN();
+  });
+});
