@@ -58,6 +58,8 @@ export interface StreamFit {
   route: StepFit[];
   /** Items of the stream whose work at two consecutive route stages overlapped in time. */
   overlaps: { a: string; b: string; items: number; of: number }[];
+  /** Runs of consecutive route stages worked at once, split into branches of sequential stages. */
+  parallel: { stages: string[]; branches: string[][] }[];
   leadTime: { n: number; p50: number; p85: number; p95: number };
 }
 
@@ -185,20 +187,25 @@ function fitStream(id: string, items: LogItem[], from: number, end: number, day:
     const visited = firstEntry.filter((m) => m.has(stage)).length;
     return { stage, visited, of: basis.length, share: visited / basis.length };
   });
-  const overlaps = [];
-  for (let i = 0; i + 1 < order.length; i++) {
-    const [a, b] = [order[i], order[i + 1]];
+  // Two stages run in parallel when an item is in statuses of both at once.
+  const overlap = (a: string, b: string) => {
     let of = 0;
     let n = 0;
     for (const item of basis) {
-      const wa = item.segments.filter((s) => s.role.kind === "work" && s.role.stage === a);
-      const wb = item.segments.filter((s) => s.role.kind === "work" && s.role.stage === b);
-      if (!wa.length || !wb.length) continue;
+      const sa = item.segments.filter((s) => s.role.stage === a);
+      const sb = item.segments.filter((s) => s.role.stage === b);
+      if (!sa.length || !sb.length) continue;
       of++;
-      if (wa.some((x) => wb.some((y) => x.entered < (y.left ?? Infinity) && y.entered < (x.left ?? Infinity)))) n++;
+      if (sa.some((x) => sb.some((y) => x.entered < (y.left ?? Infinity) && y.entered < (x.left ?? Infinity)))) n++;
     }
-    if (n > 0) overlaps.push({ a, b, items: n, of });
+    return { a, b, items: n, of };
+  };
+  const overlaps = [];
+  for (let i = 0; i + 1 < order.length; i++) {
+    const o = overlap(order[i], order[i + 1]);
+    if (o.items > 0) overlaps.push(o);
   }
+  const parallel = parallelGroups(order, overlap);
   const leads = finished.map((i) => (i.done! - i.arrival) / DAY_MS).sort((a, b) => a - b);
   return {
     id,
@@ -210,8 +217,47 @@ function fitStream(id: string, items: LogItem[], from: number, end: number, day:
     interarrival,
     route,
     overlaps,
+    parallel,
     leadTime: { n: leads.length, p50: quantile(leads, 0.5), p85: quantile(leads, 0.85), p95: quantile(leads, 0.95) },
   };
+}
+
+/** A fork starts where most items that visit two consecutive stages are in both at once. */
+const PARALLEL_SHARE = 0.5;
+/** Below this share of items, being in two stages at once is noise (a late status change). */
+const OVERLAP_NOISE = 0.05;
+
+/**
+ * Groups of consecutive stages of which some run at once: a group starts where most items are in
+ * a stage and the next at once, and takes in each following stage that some items (beyond noise)
+ * are in at once with a member: the fork lasts until a stage starts after all of it (the join).
+ * Within a group, each stage joins the first branch none of whose stages it overlaps (a branch is
+ * a sequence), else starts a new one.
+ */
+export function parallelGroups(order: string[], overlap: (a: string, b: string) => { items: number; of: number }): StreamFit["parallel"] {
+  const share = (a: string, b: string) => {
+    const o = overlap(a, b);
+    return o.of > 0 ? o.items / o.of : 0;
+  };
+  const groups: StreamFit["parallel"] = [];
+  for (let i = 0; i + 1 < order.length; ) {
+    if (share(order[i], order[i + 1]) < PARALLEL_SHARE) {
+      i++;
+      continue;
+    }
+    const stages = [order[i], order[i + 1]];
+    let j = i + 2;
+    while (j < order.length && stages.some((s) => share(s, order[j]) >= OVERLAP_NOISE)) stages.push(order[j++]);
+    const branches: string[][] = [];
+    for (const s of stages) {
+      const branch = branches.find((b) => b.every((x) => share(x, s) < OVERLAP_NOISE));
+      if (branch) branch.push(s);
+      else branches.push([s]);
+    }
+    if (branches.length > 1) groups.push({ stages, branches });
+    i = j;
+  }
+  return groups;
 }
 
 /** Index-of-dispersion test of arrival counts in equal bins (Cox & Lewis 1966, ch. 6). */

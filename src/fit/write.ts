@@ -41,6 +41,7 @@ export function modelText(fit: FitResult): string {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   const routes = new Map(fit.streams.map((s) => [s.id, s.route.map((r) => r.stage)]));
+  const forks = new Map(fit.streams.map((s) => [s.id, s.parallel.map((g) => g.stages)]));
   const used = new Set(fit.streams.flatMap((s) => s.route.map((r) => r.stage)));
   push(
     `# Fitted by vsm fit from ${c(fit.source)} (${fit.rows} rows, ${fit.items} items) with the map ${c(fit.map)}.`,
@@ -93,7 +94,7 @@ export function modelText(fit: FitResult): string {
       const dest = Object.entries(r.destinations).map(([k, v]) => `${k} ${v}`).join(", ");
       const perPass = r.byPass.slice(0, 3).map((b) => `pass ${b.pass}: ${b.returns}/${b.passes}`).join(", ");
       push(`    # rework: ${r.returns} of ${r.passes} finished passes went back (${dest}); ${perPass}`);
-      const to = reworkTarget(st.id, r.to!, routes);
+      const to = reworkTarget(st.id, r.to!, routes, forks);
       if (to.note) push(`    # ${to.note}`);
       const p = Math.min(0.99, n4(r.probability));
       push(`    rework: { probability: ${p}${to.to ? `, to: ${to.to}` : ""} }`);
@@ -104,12 +105,19 @@ export function modelText(fit: FitResult): string {
   return `${out.join("\n")}\n`;
 }
 
-/** `to` only where it is needed (not the previous step) and valid in every route. */
-function reworkTarget(stage: string, to: string, routes: Map<string, string[]>): { to: string | null; note?: string } {
+/**
+ * `to` only where it is needed (not the previous step) and valid in every route: both in the same
+ * list of steps, `to` first. Parallel groups are checked on the whole group: a return into or out
+ * of a fork falls back to the previous step.
+ */
+function reworkTarget(stage: string, to: string, routes: Map<string, string[]>, forks: Map<string, string[][]>): { to: string | null; note?: string } {
   let allPrevious = true;
-  for (const route of routes.values()) {
+  for (const [id, route] of routes) {
     const i = route.indexOf(stage);
     if (i < 0) continue;
+    if (stage !== to && forks.get(id)?.some((stages) => stages.includes(stage) || stages.includes(to))) {
+      return { to: null, note: `most returns go to ${to}; a return into or out of parallel work goes back to the previous step (the whole fork, or the branch's first stage)` };
+    }
     const j = route.indexOf(to);
     if (j < 0 || j > i) return { to: null, note: `most returns go to ${to}, which is not before ${stage} in every route: returns go to the previous step` };
     if (!(j === i - 1 || (i === 0 && j === 0))) allPrevious = false;
@@ -129,12 +137,19 @@ function streamText(s: StreamFit, push: (...l: string[]) => void): void {
   } else push(`    arrivals: { rate: ${n4(s.rate)} }`);
   const lt = s.leadTime;
   push(`    # observed lead time: p50 ${f2(lt.p50)}, p85 ${f2(lt.p85)}, p95 ${f2(lt.p95)} d (${lt.n} finished items)`);
-  for (const o of s.overlaps) {
-    push(`    # ${o.a} and ${o.b} overlapped in time for ${o.items} of ${o.of} items: parallel work, written as a sequence (see docs/calibration.md)`);
-  }
+  for (const o of s.overlaps) push(`    # ${o.a} and ${o.b}: an item was in both at once for ${o.items} of the ${o.of} items that visited both`);
   push("    route:");
+  const step = (r: StreamFit["route"][number], indent: string, first: string) =>
+    r.share >= ALWAYS
+      ? push(`${indent}${first}${r.stage}   # visited by ${r.visited} of ${r.of} items`)
+      : push(`${indent}${first}{ stage: ${r.stage}, probability: ${n4(r.share)} }   # visited by ${r.visited} of ${r.of} items: an optional step`);
+  const byStage = new Map(s.route.map((r) => [r.stage, r]));
   for (const r of s.route) {
-    if (r.share >= ALWAYS) push(`      - ${r.stage}   # visited by ${r.visited} of ${r.of} items`);
-    else push(`      - { stage: ${r.stage}, probability: ${n4(r.share)} }   # visited by ${r.visited} of ${r.of} items: an optional step`);
+    const group = s.parallel.find((g) => g.stages.includes(r.stage));
+    if (!group) step(r, "      ", "- ");
+    else if (group.stages[0] === r.stage) {
+      push("      - parallel:   # worked at once: in the statuses of both for most items");
+      for (const branch of group.branches) branch.forEach((id, k) => step(byStage.get(id)!, "          ", k === 0 ? "- - " : "  - "));
+    }
   }
 }

@@ -117,3 +117,22 @@ describe("backtest", () => {
     expect(doc.stages.dev.wait.inside).toBe(true);
   });
 });
+
+describe("parallel work", () => {
+  it("statuses of one item overlapping in time become a fork with the sequential stages in one branch", async () => {
+    const model = loadModel("test/fixtures/fit-parallel.yaml");
+    const pmap = readStatusMap("test/fixtures/fit-parallel.map.yaml");
+    const file = join(dir, "parallel.csv");
+    writeFileSync(file, trackerLog(model, { start: Date.parse("2026-01-05T00:00:00Z") }));
+    const pfit = fitLog(await readTrackerLog(file, pmap), pmap);
+    expect(pfit.streams[0].parallel).toEqual([{ stages: ["dev", "env", "security"], branches: [["dev", "security"], ["env"]] }]);
+    const m = validateModel(parseText(modelText(pfit), "p.yaml"), "p.yaml");
+    const route = m.streams.feature.route;
+    expect(route.map((s) => s.kind)).toEqual(["parallel", "stage"]);
+    const fork = route[0] as Extract<(typeof route)[number], { kind: "parallel" }>;
+    expect(fork.branches.map((b) => b.map((s) => (s.kind === "stage" ? s.stage : "?")))).toEqual([["dev", "security"], ["env"]]);
+    const env = fork.branches[1][0] as { probability: number };
+    const n = pfit.streams[0].route.find((r) => r.stage === "env")!.of;
+    expect(Math.abs(env.probability - 0.6)).toBeLessThan(4 * Math.sqrt(0.24 / n));
+  });
+});
