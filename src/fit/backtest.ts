@@ -38,11 +38,15 @@ export interface BacktestDocument {
         observed: { n: number; p50: number; p85: number; p95: number };
         simulated: { p50: Banded; p85: Banded; p95: Banded };
         inside: { p50: boolean; p85: boolean; p95: boolean };
-        ks: { distance: number; critical: number; simulatedItems: number; inside: boolean };
+        /** Kolmogorov-Smirnov distance between observed and simulated lead times. */
+        ks: number;
+        ksCritical: number;
+        ksInside: boolean;
+        simulatedItems: number;
       };
     }
   >;
-  stages: Record<string, { wait: { observed: { n: number; mean: number }; simulated: Banded; inside: boolean }; wip: { observed: number; simulated: Banded | null; inside: boolean | null } }>;
+  stages: Record<string, { wait: { observed: number; visits: number; simulated: Banded; inside: boolean }; wip: { observed: number; simulated: Banded | null; inside: boolean | null } }>;
   flags: string[];
 }
 
@@ -110,15 +114,15 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
     const s = sim[id] ?? [];
     const distance = leads.length && s.length ? ksTwoSample(leads, s) : NaN;
     const critical = leads.length && s.length ? ksCritical(leads.length, s.length) : NaN;
-    const ks = { distance, critical, simulatedItems: s.length, inside: !(distance > critical) };
+    const ksInside = !(distance > critical);
     for (const p of ["p50", "p85", "p95"] as const) {
       if (!inside[p]) {
         const b = simulated[p].band!;
         flags.push(`${id}: observed ${p} lead time ${fmt(observed[p])} ${model.timeUnit}s, outside the simulated band ${fmt(b[0])}-${fmt(b[1])}: see the stages flagged`);
       }
     }
-    if (!ks.inside) flags.push(`${id}: lead-time distributions differ (KS distance ${distance.toFixed(3)}, 5% critical ${critical.toFixed(3)})`);
-    streams[id] = { leadTime: { observed, simulated, inside, ks } };
+    if (!ksInside) flags.push(`${id}: lead-time distributions differ (KS distance ${distance.toFixed(3)}, 5% critical ${critical.toFixed(3)})`);
+    streams[id] = { leadTime: { observed, simulated, inside, ks: distance, ksCritical: critical, ksInside, simulatedItems: s.length } };
   }
 
   const stages: BacktestDocument["stages"] = {};
@@ -156,7 +160,7 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
       const cause = wipObserved > wip!.mean ? "items parked in its statuses (blocked, or waiting on work the map does not show)" : "fewer servers or shorter process times than the model says";
       flags.push(`${id}: simulated work in progress ${fmt(wip!.mean)}, observed ${fmt(wipObserved)}: ${cause}`);
     }
-    stages[id] = { wait: { observed: observedWait, simulated: wait, inside: waitInside }, wip: { observed: wipObserved, simulated: wip, inside: wipInside } };
+    stages[id] = { wait: { observed: observedWait.mean, visits: observedWait.n, simulated: wait, inside: waitInside }, wip: { observed: wipObserved, simulated: wip, inside: wipInside } };
   });
 
   return {

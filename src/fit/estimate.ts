@@ -1,4 +1,5 @@
 import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
+import { ModelError } from "../model/errors.js";
 import { type ProcessTimeFit, fitProcessTime, quantile } from "./distributions.js";
 import type { LogItem, LogWarning, TrackerLog } from "./log.js";
 import type { StatusMap } from "./map.js";
@@ -126,7 +127,18 @@ export function fitLog(log: TrackerLog, map: StatusMap): FitResult {
   for (const id of streamIds) {
     const items = byStream.get(id)!;
     if (items.length === 0) continue;
-    streams.push(fitStream(id, items, firstArrival, end, day, map));
+    const fitted = fitStream(id, items, firstArrival, end, day, map);
+    if (fitted.route.length) streams.push(fitted);
+  }
+  if (streams.length === 0) {
+    const seen = log.warnings.find((w) => w.kind === "unknownStatus");
+    throw new ModelError([
+      {
+        file: map.file,
+        path: "stages",
+        message: `names none of the work or wait statuses of ${log.file}${seen ? `; statuses found there that it does not name: ${seen.message.replace(/^.*\((.*)\)$/, "$1")}` : ""}`,
+      },
+    ]);
   }
   const routeOf = new Map(streams.map((s) => [s.id, s.route.map((r) => r.stage)]));
   const stages = map.stages.map((id) => fitStage(id, log, routeOf, day, end));

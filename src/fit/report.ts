@@ -24,11 +24,11 @@ export function backtestText(d: BacktestDocument): string {
   for (const [id, s] of Object.entries(d.streams)) {
     const lt = s.leadTime;
     for (const p of ["p50", "p85", "p95"] as const) rows.push([`${safeText(id)} ${p}`, v(lt.observed[p]), sim(lt.simulated[p]), ok(lt.inside[p])]);
-    rows.push([`${safeText(id)} KS distance`, `${lt.ks.distance.toFixed(3)} (${lt.observed.n} items)`, `5% critical ${lt.ks.critical.toFixed(3)}`, ok(lt.ks.inside)]);
+    rows.push([`${safeText(id)} KS distance`, `${lt.ks.toFixed(3)} (${lt.observed.n} items)`, `5% critical ${lt.ksCritical.toFixed(3)}`, ok(lt.ksInside)]);
   }
   const stageRows: string[][] = [];
   for (const [id, s] of Object.entries(d.stages)) {
-    stageRows.push([`${safeText(id)} wait`, v(s.wait.observed.mean), sim(s.wait.simulated), s.wait.observed.n ? ok(s.wait.inside) : "no wait status"]);
+    stageRows.push([`${safeText(id)} wait`, v(s.wait.observed), sim(s.wait.simulated), s.wait.visits ? ok(s.wait.inside) : "no wait status"]);
     stageRows.push([`${safeText(id)} work in progress`, v(s.wip.observed), sim(s.wip.simulated), ok(s.wip.inside)]);
   }
   const flags = d.flags.length ? ["", "Off by more than their band:", ...d.flags.map((f) => `  ${safeText(f)}`)] : ["", "Every figure lies inside its band."];

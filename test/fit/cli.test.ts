@@ -44,10 +44,12 @@ describe("vsm backtest", () => {
       const lt = d.streams[id].leadTime;
       expect(lt.observed).toEqual({ n: expect.any(Number), p50: expect.any(Number), p85: expect.any(Number), p95: expect.any(Number) });
       for (const p of ["p50", "p85", "p95"]) expect(lt.simulated[p]).toEqual({ mean: expect.any(Number), ci95: expect.any(Number), n: 5, band: [expect.any(Number), expect.any(Number)] });
-      expect(lt.ks).toEqual({ distance: expect.any(Number), critical: expect.any(Number), simulatedItems: expect.any(Number), inside: expect.any(Boolean) });
+      expect(lt.ks).toBeGreaterThan(0);
+      expect(lt.ksCritical).toBeGreaterThan(0);
+      expect(typeof lt.ksInside).toBe("boolean");
     }
-    expect(d.stages.qa.wait.observed).toEqual({ n: expect.any(Number), mean: expect.any(Number) });
-    expect(d.stages.qa.wait.simulated.mean).toEqual(expect.any(Number));
-    expect(d.stages.review.wait.observed.n).toBe(0);
+    expect(d.stages.qa.wait.observed).toBeGreaterThan(0);
+    expect(d.stages.qa.wait.simulated).toEqual({ mean: expect.any(Number), ci95: expect.any(Number), n: 5, band: [expect.any(Number), expect.any(Number)] });
+    expect(d.stages.review.wait.visits).toBe(0);
   });
 });

@@ -132,3 +132,12 @@ describe("the fast path for times", () => {
     expect(parseTime("2026-01-05T0a:00:00+01:00").ms).toBeNaN();
   });
 });
+
+describe("a map that names none of the log's statuses", () => {
+  it("is refused against the map's stages, listing the statuses the log has", async () => {
+    const { fitLog } = await import("../../src/fit/estimate.js");
+    const f = csv("other.csv", `${H}A-1,Story,Doing,2026-01-05T09:00:00Z,2026-01-05T10:00:00Z\nA-1,Story,Done,2026-01-05T10:00:00Z,\n`);
+    const log = await readTrackerLog(f, map);
+    expect(() => fitLog(log, map)).toThrowError(`map.yaml: stages names none of the work or wait statuses of ${f}; statuses found there that it does not name: "Doing": 1`);
+  });
+});

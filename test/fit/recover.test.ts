@@ -101,7 +101,7 @@ describe("backtest", () => {
     const doc = await backtest(fitted, log, { replications: 10, workers: 1 });
     expect(doc.flags).toEqual([]);
     for (const s of Object.values(doc.streams)) {
-      expect(s.leadTime.ks.inside).toBe(true);
+      expect(s.leadTime.ksInside).toBe(true);
       expect(s.leadTime.observed.n).toBeGreaterThan(100);
       expect(s.leadTime.simulated.p85.band![0]).toBeLessThan(s.leadTime.observed.p85);
     }
@@ -113,7 +113,7 @@ describe("backtest", () => {
     expect(doc.stages.release.wait.inside).toBe(false);
     expect(doc.flags).toContainEqual(expect.stringMatching(/^release: simulated wait [\d.]+ days, observed 3\.\d+: capacity or batching missed$/));
     expect(doc.streams.feature.leadTime.inside.p50).toBe(false);
-    expect(doc.streams.feature.leadTime.ks.inside).toBe(false);
+    expect(doc.streams.feature.leadTime.ksInside).toBe(false);
     expect(doc.stages.dev.wait.inside).toBe(true);
   });
 });
