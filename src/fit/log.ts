@@ -161,6 +161,8 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
   const onRow = (row: string[]): void => {
     line++;
     if (col === null) {
+      // Spreadsheet exports often begin with a UTF-8 byte order mark.
+      if (row.length && row[0].charCodeAt(0) === 0xfeff) row[0] = row[0].slice(1).trim();
       col = header(row, file, map);
       width = row.length;
       return;

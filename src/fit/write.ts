@@ -84,7 +84,7 @@ export function modelText(fit: FitResult): string {
     );
     if (st.gate) {
       push(
-        `    # gate: ${Math.round(st.gate.share * 100)}% of ${st.gate.departures} departures from the wait fall in one hour: ${whenOf(st.gate.offset, st.gate.every)}`,
+        `    # gate: ${Math.round(st.gate.share * 100)}% of ${st.gate.departures} departures from the wait fall within three hours of ${whenOf(st.gate.offset, st.gate.every)}`,
         `    batch: { every: ${st.gate.every}, offset: ${Number(st.gate.offset.toPrecision(6))} }`,
       );
     }

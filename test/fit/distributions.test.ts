@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { fitGamma, fitLognormal, fitProcessTime, ksDistance, ksTwoSample, quantile } from "../../src/fit/distributions.js";
-import { concurrency, dispersionTest, findGate, weekStart } from "../../src/fit/estimate.js";
+import { concurrency, dispersionTest, findGate } from "../../src/fit/detect.js";
+import { weekStart } from "../../src/fit/estimate.js";
 import { whenOf } from "../../src/fit/write.js";
 
 /** Digamma by recurrence up to x >= 6 and the asymptotic series (Abramowitz & Stegun 6.3.18). */

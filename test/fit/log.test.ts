@@ -104,6 +104,11 @@ describe("refused input", () => {
     ]);
   });
 
+  it("a byte order mark before the header is no part of the first column's name", async () => {
+    const f = csv("bom.csv", `\ufeff${H}A-1,Story,In Progress,2026-01-05T09:00:00Z,\n`);
+    expect((await readTrackerLog(f, map)).items).toHaveLength(1);
+  });
+
   it("a missing file, an empty file, a file with no usable row", async () => {
     expect(await problems(readTrackerLog(join(dir, "nope.csv"), map))).toEqual([`${join(dir, "nope.csv")}: does not exist`]);
     const empty = csv("empty.csv", "");
