@@ -246,8 +246,11 @@ function fitStage(id: string, log: TrackerLog, routeOf: Map<string, string[]>, d
       work.push(d);
       pass++;
       (pass === 1 ? first : repeat).push(d);
-      // A return: the next status belongs to this stage again or to one earlier in the route.
-      const next = item.segments[i + 1];
+      // A return: the status entered when this work ended belongs to this stage again or to one
+      // earlier in the route. By time, not by list order: in parallel work a branch's statuses
+      // interleave with the other branch's.
+      let next: (typeof item.segments)[number] | undefined;
+      for (let j = i + 1; j < item.segments.length && !next; j++) if (item.segments[j].entered >= s.left) next = item.segments[j];
       if (!next && item.done === null) return; // still open: the pass's outcome is not known
       passes++;
       const bp = byPass.get(pass) ?? { passes: 0, returns: 0 };

@@ -126,6 +126,8 @@ describe("parallel work", () => {
     writeFileSync(file, trackerLog(model, { start: Date.parse("2026-01-05T00:00:00Z") }));
     const pfit = fitLog(await readTrackerLog(file, pmap), pmap);
     expect(pfit.streams[0].parallel).toEqual([{ stages: ["dev", "env", "security"], branches: [["dev", "security"], ["env"]] }]);
+    // One branch's statuses interleave with the other's: none of that is rework.
+    expect(pfit.stages.map((s) => [s.id, s.rework, s.strayReturns])).toEqual(["dev", "security", "env", "qa"].map((id) => [id, null, 0]));
     const m = validateModel(parseText(modelText(pfit), "p.yaml"), "p.yaml");
     const route = m.streams.feature.route;
     expect(route.map((s) => s.kind)).toEqual(["parallel", "stage"]);
