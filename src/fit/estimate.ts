@@ -125,7 +125,8 @@ export function fitLog(log: TrackerLog, map: StatusMap): FitResult {
   const stages = map.stages.map((id) => fitStage(id, log, routeOf, day, end));
 
   const leadP95 = Math.max(0, ...streams.map((s) => (Number.isFinite(s.leadTime.p95) ? s.leadTime.p95 : 0)));
-  const warmup = Math.ceil(firstArrival + leadP95);
+  // Never more than half the window: a short log still leaves something to measure.
+  const warmup = Math.min(Math.ceil(firstArrival + leadP95), Math.floor(end / 2));
   return {
     source: log.file,
     map: map.file,

@@ -52,13 +52,13 @@ export function modelText(fit: FitResult): string {
     push("# Data repaired while reading (see vsm fit's warnings for example lines):");
     for (const w of fit.warnings) push(`#   ${w.count} ${c(w.message)}`);
   }
-  const lastArrival = Math.max(...fit.streams.map((s) => s.leadTime.p95).filter(Number.isFinite), 0);
+  const longestP95 = Math.max(...fit.streams.map((s) => s.leadTime.p95).filter(Number.isFinite), 0);
   push(
     "",
     `name: ${q(fit.name)}`,
     `start: ${fit.start}   # a Monday 00:00 on or before the first timestamp: time 0; gate offsets count from it`,
     "timeUnit: day",
-    `warmup: ${fit.warmup}   # the log's first arrival plus the longest stream's p95 lead time (${f2(lastArrival)} d): the system fills up`,
+    `warmup: ${fit.warmup}   # the log's first arrival plus the longest stream's p95 lead time (${f2(longestP95)} d), at most half the window: the system fills up`,
     `horizon: ${fit.horizon}   # the rest of the log's window, to its last timestamp`,
     "replications: 30",
     "seed: 1",
