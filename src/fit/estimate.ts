@@ -60,7 +60,11 @@ export interface StageFit {
   id: string;
   processTime: ProcessTimeFit | { n: number; chosen: { dist: "fixed"; value: number } } | null;
   /** Mean work time of first and of repeat passes. */
-  passes: { first: { n: number; mean: number }; repeat: { n: number; mean: number } };
+  /**
+   * Mean work time of first and of repeat passes, and Welch's z for their difference: a repeat
+   * pass's effort differs from a first's when |z| > 1.96 (5%, two-sided; large-sample normal).
+   */
+  passes: { first: { n: number; mean: number }; repeat: { n: number; mean: number }; z: number; differs: boolean };
   servers: Servers;
   rework: ReworkFit | null;
   /** Returns too few to call rework (a mis-click, a repaired row): counted, not modelled. */
@@ -290,13 +294,25 @@ function fitStage(id: string, log: TrackerLog, routeOf: Map<string, string[]>, d
   return {
     id,
     processTime,
-    passes: { first: { n: first.length, mean: mean(first) }, repeat: { n: repeat.length, mean: mean(repeat) } },
+    passes: effortOfPasses(first, repeat),
     servers: concurrency(spans),
     rework,
     strayReturns: rework ? 0 : returns,
     gate: findGate(departures),
     wait: { n: waits.length, mean: mean(waits) },
   };
+}
+
+export function effortOfPasses(first: number[], repeat: number[]): StageFit["passes"] {
+  const stats = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const v = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : NaN;
+    return { n: xs.length, mean: xs.length ? m : NaN, v };
+  };
+  const a = stats(first);
+  const b = stats(repeat);
+  const z = (b.mean - a.mean) / Math.sqrt(a.v / a.n + b.v / b.n);
+  return { first: { n: a.n, mean: a.mean }, repeat: { n: b.n, mean: b.mean }, z, differs: Math.abs(z) > 1.96 };
 }
 
 export function round(x: number, digits: number): number {

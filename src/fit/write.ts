@@ -72,9 +72,10 @@ export function modelText(fit: FitResult): string {
     }
     push(`  ${st.id}:`);
     push(`    # process time: ${fitEvidence(st.processTime, "work passes")}`);
-    const { first, repeat } = st.passes;
+    const { first, repeat, z, differs } = st.passes;
     if (repeat.n > 0) {
-      push(`    # effort of a pass: first ${f2(first.mean)} d (${first.n}), repeat ${f2(repeat.mean)} d (${repeat.n}), ratio ${f2(repeat.mean / first.mean)}; the format draws a full time on every pass`);
+      const verdict = !Number.isFinite(z) ? "too few to compare" : differs ? "a repeat pass differs (the format draws a full time on every pass)" : "no evidence a repeat pass differs";
+      push(`    # effort of a pass: first ${f2(first.mean)} d (${first.n}), repeat ${f2(repeat.mean)} d (${repeat.n}), ratio ${f2(repeat.mean / first.mean)}, z ${f2(z)}: ${verdict}`);
     }
     push(
       `    # servers: at least ${st.servers.estimate} at work for 2% of the time any were (max ${st.servers.max}, mean ${f2(st.servers.meanBusy)} while busy);`,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { fitGamma, fitLognormal, fitProcessTime, ksDistance, ksTwoSample, quantile } from "../../src/fit/distributions.js";
 import { concurrency, dispersionTest, findGate } from "../../src/fit/detect.js";
-import { weekStart } from "../../src/fit/estimate.js";
+import { effortOfPasses, weekStart } from "../../src/fit/estimate.js";
 import { whenOf } from "../../src/fit/write.js";
 
 /** Digamma by recurrence up to x >= 6 and the asymptotic series (Abramowitz & Stegun 6.3.18). */
@@ -100,5 +100,17 @@ describe("arrivals, servers, gates", () => {
     // Wednesday 2026-01-07 00:30 at +01:00 is still Tuesday in UTC.
     expect(weekStart(Date.parse("2026-01-07T00:30:00+01:00"), 60).iso).toBe("2026-01-05T00:00:00+01:00");
     expect(weekStart(Date.parse("2026-01-05T00:00:00-05:00"), -300).iso).toBe("2026-01-05T00:00:00-05:00");
+  });
+});
+
+describe("effort of repeat passes", () => {
+  it("Welch's z on first against repeat passes, by hand", () => {
+    // first: 1, 2, 3 (mean 2, variance 1); repeat: 0.5, 0.5, 0.8, 0.2 (mean 0.5, variance 0.06)
+    const e = effortOfPasses([1, 2, 3], [0.5, 0.5, 0.8, 0.2]);
+    expect(e.first).toEqual({ n: 3, mean: 2 });
+    expect(e.repeat.mean).toBeCloseTo(0.5, 12);
+    expect(e.z).toBeCloseTo(-1.5 / Math.sqrt(1 / 3 + 0.06 / 4), 12);
+    expect(e.differs).toBe(true);
+    expect(effortOfPasses([1, 2, 3], [1.5, 2.5]).differs).toBe(false);
   });
 });
