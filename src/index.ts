@@ -18,6 +18,11 @@ export { simulateModels, type RunOptions, type RunOutcome } from "./runner/run.j
 export { runDocument, diffDocument, type RunDocument, type DiffDocument, type ByStreamFigures } from "./report/document.js";
 export { compareDocument, type CompareDocument } from "./report/compare.js";
 export type { Figure } from "./stats/interval.js";
+export { readStatusMap, statusMapFrom, type StatusMap } from "./fit/map.js";
+export { readTrackerLog, type TrackerLog, type LogItem, type LogWarning } from "./fit/log.js";
+export { fitLog, type FitResult } from "./fit/estimate.js";
+export { modelText as fittedModelText } from "./fit/write.js";
+export { backtest, type BacktestDocument, type BacktestOptions } from "./fit/backtest.js";
 
 import type { Model } from "./model/types.js";
 import { simulateModels, type RunOptions } from "./runner/run.js";

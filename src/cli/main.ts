@@ -12,6 +12,7 @@ import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
+import { registerFitCommands } from "./fit.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -172,6 +173,7 @@ export function buildProgram(signal: AbortSignal): Command {
       process.stdout.write(`${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
     });
 
+  registerFitCommands(program, signal);
   return program;
 }
 

@@ -164,9 +164,17 @@ export const stream = z.strictObject({
 
 const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
 
+/** ISO 8601 date-time with a UTC offset: a calendar meaning for time 0 ("the gate opens on Thursdays"). */
+const START_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+export const start = z
+  .string({ error: "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00" })
+  .regex(START_PATTERN, { error: "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00" })
+  .refine((s) => !Number.isNaN(Date.parse(s)), { error: "is not a real date and time" });
+
 export const model = z.strictObject({
   name: z.string({ error: "must be a string" }).optional(),
   description: z.string({ error: "must be a string" }).optional(),
+  start: start.optional(),
   timeUnit: z.enum(TIME_UNITS, { error: `must be one of ${TIME_UNITS.join(", ")}` }).optional(),
   warmup: duration.optional(),
   // The one time a model must give: say what it is for when it is missing.

@@ -13,6 +13,8 @@ export interface Model {
   source: string;
   /** Every file read to make it (a scenario's bases included), so outputs never overwrite one. */
   files?: string[];
+  /** ISO 8601 date-time (with offset) of time 0, when the model says; calendar meaning only. */
+  start?: string;
   timeUnit: TimeUnit;
   /** Set when the model was restated in another unit to be compared with a base (convert.ts). */
   convertedFrom?: TimeUnit;

@@ -195,6 +195,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
     description: p.description ?? "",
     source: file,
+    ...(p.start === undefined ? {} : { start: p.start }),
     timeUnit: unit,
     warmup,
     horizon: time(p.horizon),

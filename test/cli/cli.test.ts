@@ -177,7 +177,8 @@ describe("vsm validate", () => {
     const r = await vsm(["validate", "models/acme-saas.yaml", "--set", "stages.security.servers=1"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.lines).toHaveLength(1);
-    expect(r.lines[0]).toMatch(/^warning: .*\bsecurity\b.*offered load 1\.61 >= 1/);
+    // 2.7 items a day x (1 + 0.4 x 0.4925) passes' work x 0.4 days / 1 server = 1.29.
+    expect(r.lines[0]).toMatch(/^warning: .*\bsecurity\b.*offered load 1\.29 >= 1 \(4\.030 visits per day, repeat passes at their rework effort, x 0\.400 days/);
     expect(r.stdout).not.toMatch(/warning/);
   });
 

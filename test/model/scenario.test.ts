@@ -75,7 +75,7 @@ describe("the shipped scenarios", () => {
     expect(m.name).toBe("Combined future state");
     expect(m.source).toBe("scenarios/combined-future-state.yaml");
     // From security-intake-checklist.yaml:
-    expect(m.stages.security.rework).toEqual({ probability: 0.1, to: null, effort: 1 });
+    expect(m.stages.security.rework).toEqual({ probability: 0.1, to: null, effort: 0.4 }); // effort from the base
     // From combined-future-state.yaml itself:
     expect(m.stages.arch_review.batch).toEqual({ kind: "schedule", every: 1, offset: 0, max: null });
     expect(m.stages.platform_env.servers).toBe(Infinity);

@@ -1,0 +1,70 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { parseText } from "../model/read.js";
+import { loadModel } from "../model/load.js";
+import { validateModel } from "../model/validate.js";
+import { safeText } from "../report/format.js";
+import { checkOutput, writeReport } from "../report/write.js";
+import { backtest } from "../fit/backtest.js";
+import { fitLog } from "../fit/estimate.js";
+import { readTrackerLog } from "../fit/log.js";
+import { readStatusMap } from "../fit/map.js";
+import { backtestText, warningLines } from "../fit/report.js";
+import { modelText } from "../fit/write.js";
+
+const whole = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
+  return n;
+};
+
+/** `vsm fit` and `vsm backtest`: calibration from an issue tracker's status-transition export. */
+export function registerFitCommands(program: Command, signal: AbortSignal): void {
+  program
+    .command("fit")
+    .argument("<log>", "a CSV of status transitions (one row per item per status entered)")
+    .requiredOption("--map <file>", "the map file: which statuses are work, waits and done at which stage")
+    .option("-o, --out <file>", "write the fitted model here (default: print it)")
+    .option("--json", "print the fitted parameters with their evidence as JSON")
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .description("fit a current-state model from an issue-tracker export")
+    .action(async (file: string, o: { map: string; out?: string; json?: boolean; quiet?: boolean }) => {
+      const map = readStatusMap(o.map);
+      if (o.out) checkOutput(o.out, [file, o.map]);
+      const log = await readTrackerLog(file, map);
+      if (!o.quiet) for (const l of warningLines(file, log.warnings)) process.stderr.write(`warning: ${l}\n`);
+      const fit = fitLog(log, map);
+      const text = modelText(fit);
+      // The output must be a model vsm reads: a failure here is a bug, not bad input.
+      try {
+        validateModel(parseText(text, "fitted model"), "fitted model");
+      } catch (e) {
+        throw new Error(`the fitted model does not validate (a bug in vsm fit): ${(e as Error).message}`);
+      }
+      if (o.out) {
+        writeReport(o.out, text, [file, o.map]);
+        if (!o.quiet) process.stderr.write(`wrote ${safeText(o.out)}\n`);
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify(fit, null, 2)}\n`);
+      else if (!o.out) process.stdout.write(text);
+    });
+
+  program
+    .command("backtest")
+    .argument("<model>", "a model or scenario file")
+    .argument("<log>", "the tracker export to compare it with")
+    .requiredOption("--map <file>", "the map file for the log")
+    .option("-r, --replications <n>", "replications (default: the model's)", whole("--replications", 1))
+    .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
+    .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
+    .option("--json", "print the comparison as JSON")
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .description("simulate a model over a tracker export's window and compare with what happened")
+    .action(async (modelFile: string, file: string, o: { map: string; replications?: number; seed?: number; workers?: number; json?: boolean; quiet?: boolean }) => {
+      const model = loadModel(modelFile);
+      const map = readStatusMap(o.map);
+      const log = await readTrackerLog(file, map);
+      if (!o.quiet) for (const l of warningLines(file, log.warnings)) process.stderr.write(`warning: ${l}\n`);
+      const doc = await backtest(model, log, { replications: o.replications, seed: o.seed, workers: o.workers, signal });
+      process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : backtestText(doc));
+    });
+}
