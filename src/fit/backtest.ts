@@ -1,12 +1,10 @@
-import { compile } from "../model/compile.js";
 import { ModelError } from "../model/errors.js";
 import type { Model } from "../model/types.js";
 import { toTimeUnit } from "../model/units.js";
-import { runReplication } from "../flow/replication.js";
 import { simulateModels, type RunOptions } from "../runner/run.js";
 import { runDocument } from "../report/document.js";
 import type { Figure } from "../stats/interval.js";
-import { ksCritical, ksTwoSample, quantile } from "./distributions.js";
+import { ksCritical, ksDistance, quantile } from "./distributions.js";
 import { weekStart } from "./estimate.js";
 import type { TrackerLog } from "./log.js";
 
@@ -52,7 +50,6 @@ export interface BacktestDocument {
 
 export interface BacktestOptions extends RunOptions {
   /** Replications traced for the simulated lead-time distribution (KS); default 10. */
-  tracedReplications?: number;
 }
 
 export function bandOf(f: Figure): Banded {
@@ -63,29 +60,6 @@ export function bandOf(f: Figure): Banded {
 }
 
 const inBand = (x: number, b: Banded | null) => !b || !b.band || !Number.isFinite(x) || (x >= b.band[0] && x <= b.band[1]);
-
-/**
- * The simulated lead times of each stream for the KS distance, from traced replications. One
- * small function on purpose: when the run carries each replication's lead-time sketch, pooled
- * sketches replace it.
- */
-export function simulatedLeadTimes(model: Model, seed: number, replications: number): Record<string, number[]> {
-  const m = compile(model);
-  const out: Record<string, number[]> = Object.fromEntries(Object.keys(model.streams).map((s) => [s, []]));
-  const end = model.warmup + model.horizon;
-  for (let r = 0; r < replications; r++) {
-    const arrived = new Map<number, number>();
-    for (const t of runReplication(m, seed, r, { trace: true }).trace!) {
-      if (t.what === "arrive") arrived.set(t.item, t.time);
-      else if (t.what === "done") {
-        if (t.time >= model.warmup && t.time <= end) out[t.stream].push(t.time - arrived.get(t.item)!);
-        arrived.delete(t.item);
-      }
-    }
-  }
-  for (const v of Object.values(out)) v.sort((a, b) => a - b);
-  return out;
-}
 
 export async function backtest(model: Model, log: TrackerLog, options: BacktestOptions = {}): Promise<BacktestDocument> {
   const unitMs = 86_400_000 / (toTimeUnit("1d", model.timeUnit) as number);
@@ -99,7 +73,8 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
   const seed = options.seed ?? model.seed;
   const outcome = await simulateModels([window], options);
   const doc = runDocument(outcome);
-  const sim = simulatedLeadTimes(window, seed, Math.min(options.tracedReplications ?? 10, outcome.replications));
+  // The simulated distribution for the KS distance: every replication's lead times, pooled.
+  const pooled = outcome.summaries[0].leadTimes;
   const flags: string[] = [];
   const inWindow = (x: number) => x >= model.warmup && x <= end;
 
@@ -111,9 +86,9 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
     const lt = doc.streams[id].leadTime;
     const simulated = { p50: bandOf(lt.p50), p85: bandOf(lt.p85), p95: bandOf(lt.p95) };
     const inside = { p50: inBand(observed.p50, simulated.p50), p85: inBand(observed.p85, simulated.p85), p95: inBand(observed.p95, simulated.p95) };
-    const s = sim[id] ?? [];
-    const distance = leads.length && s.length ? ksTwoSample(leads, s) : NaN;
-    const critical = leads.length && s.length ? ksCritical(leads.length, s.length) : NaN;
+    const s = pooled[Object.keys(model.streams).indexOf(id)].pooled;
+    const distance = leads.length && s.count ? ksDistance(leads, (x) => s.cdf(x)) : NaN;
+    const critical = leads.length && s.count ? ksCritical(leads.length, s.count) : NaN;
     const ksInside = !(distance > critical);
     for (const p of ["p50", "p85", "p95"] as const) {
       if (!inside[p]) {
@@ -122,7 +97,7 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
       }
     }
     if (!ksInside) flags.push(`${id}: lead-time distributions differ (KS distance ${distance.toFixed(3)}, 5% critical ${critical.toFixed(3)})`);
-    streams[id] = { leadTime: { observed, simulated, inside, ks: distance, ksCritical: critical, ksInside, simulatedItems: s.length } };
+    streams[id] = { leadTime: { observed, simulated, inside, ks: distance, ksCritical: critical, ksInside, simulatedItems: s.count } };
   }
 
   const stages: BacktestDocument["stages"] = {};

@@ -64,20 +64,6 @@ export function ksDistance(sorted: ArrayLike<number>, cdf: (x: number) => number
   return d;
 }
 
-/** Two-sample Kolmogorov-Smirnov distance between sorted samples. */
-export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < a.length && j < b.length) {
-    const x = Math.min(a[i], b[j]);
-    while (i < a.length && a[i] <= x) i++;
-    while (j < b.length && b[j] <= x) j++;
-    d = Math.max(d, Math.abs(i / a.length - j / b.length));
-  }
-  return d;
-}
-
 /**
  * The 5% critical KS distance, c(0.05) = 1.358 (Smirnov's asymptotic), for one sample of n against
  * a CDF (m omitted) or two samples. With parameters estimated from the same sample the test is

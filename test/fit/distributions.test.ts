@@ -5,7 +5,7 @@
  * departures.
  */
 import { describe, expect, it } from "vitest";
-import { fitGamma, fitLognormal, fitProcessTime, ksDistance, ksTwoSample, quantile } from "../../src/fit/distributions.js";
+import { fitGamma, fitLognormal, fitProcessTime, ksDistance, quantile } from "../../src/fit/distributions.js";
 import { concurrency, dispersionTest, findGate } from "../../src/fit/detect.js";
 import { effortOfPasses, weekStart } from "../../src/fit/estimate.js";
 import { whenOf } from "../../src/fit/write.js";
@@ -52,12 +52,6 @@ describe("Kolmogorov-Smirnov", () => {
     // steps 0, 1/3, 2/3, 1 at 0.1, 0.2, 0.9: the largest gap is 2/3 - 0.2 just below 0.9... = 0.4667 at 0.2
     expect(ksDistance([0.1, 0.2, 0.9], (x) => x)).toBeCloseTo(2 / 3 - 0.2, 12);
     expect(ksDistance([0.5], (x) => x)).toBe(0.5);
-  });
-
-  it("two samples, by hand", () => {
-    // a = 1,2,3; b = 2.5,3.5: at 2, F_a = 2/3, F_b = 0; at 3, 1 vs 1/2
-    expect(ksTwoSample([1, 2, 3], [2.5, 3.5])).toBeCloseTo(2 / 3, 12);
-    expect(ksTwoSample([1, 2], [1, 2])).toBe(0);
   });
 
   it("quantiles interpolate linearly (type 7)", () => {
