@@ -65,8 +65,6 @@ export interface StageFigures {
   visits: RunFigure;
 }
 
-const QUANTILES = { p50: "leadTimeP50", p85: "leadTimeP85", p95: "leadTimeP95" } as const;
-
 /** Stages every step of a route list may visit, parallel branches included. */
 function routeStages(route: RouteStep[], out = new Set<string>()): Set<string> {
   for (const step of route) {
@@ -276,9 +274,9 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff, baseDo
       wip: of("wip", b.wip, a.wip),
       leadTime: {
         mean: of("leadTimeMean", b.leadTime.mean, a.leadTime.mean),
-        p50: of(QUANTILES.p50, b.leadTime.p50, a.leadTime.p50),
-        p85: of(QUANTILES.p85, b.leadTime.p85, a.leadTime.p85),
-        p95: of(QUANTILES.p95, b.leadTime.p95, a.leadTime.p95),
+        p50: of("leadTimeP50", b.leadTime.p50, a.leadTime.p50),
+        p85: of("leadTimeP85", b.leadTime.p85, a.leadTime.p85),
+        p95: of("leadTimeP95", b.leadTime.p95, a.leadTime.p95),
       },
     };
   });

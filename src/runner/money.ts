@@ -22,8 +22,9 @@ export function flowAverages(r: ReplicationResult, nStages: number): FlowAverage
   };
 }
 
-/** Money figures a replication gives, in a fixed order: per stage, per stream, then the totals. */
-function vector(model: Model, r: ReplicationResult): Float64Array {
+/** Money figures a replication gives, in a fixed order: per stage, per stream, then the totals.
+ * Computed once per model and replication; the summary and every pair read the same vector. */
+export function moneyVector(model: Model, r: ReplicationResult): Float64Array {
   const nG = Object.keys(model.stages).length;
   const m = replicationMoney(model, flowAverages(r, nG));
   const out = new Float64Array(m.stages.length + m.streams.length + 3);
@@ -66,15 +67,15 @@ export class MoneySummary {
   private readonly nS: number;
   private width: number;
 
-  constructor(private readonly model: Model) {
+  constructor(model: Model) {
     this.nG = Object.keys(model.stages).length;
     this.nS = Object.keys(model.streams).length;
     this.width = this.nG * K + this.nS * KS + 3;
     this.m = new Moments(this.width);
   }
 
-  add(r: ReplicationResult): void {
-    if (!r.unstable) this.m.add(vector(this.model, r));
+  add(r: ReplicationResult, v: Float64Array): void {
+    if (!r.unstable) this.m.add(v);
   }
 
   private of(terms: number[]): Estimate {
@@ -108,7 +109,7 @@ export class PairedMoney {
   private readonly wScen: number;
   private readonly stagePairs: [number, number][];
 
-  constructor(private readonly base: Model, private readonly scenario: Model) {
+  constructor(base: Model, scenario: Model) {
     const width = (m: Model) => Object.keys(m.stages).length * K + Object.keys(m.streams).length * KS + 3;
     this.wBase = width(base);
     this.wScen = width(scenario);
@@ -117,11 +118,11 @@ export class PairedMoney {
     this.m = new Moments(this.wScen + this.wBase);
   }
 
-  add(base: ReplicationResult, scenario: ReplicationResult): void {
+  add(base: ReplicationResult, scenario: ReplicationResult, vBase: Float64Array, vScen: Float64Array): void {
     if (base.unstable || scenario.unstable) return;
     const v = new Float64Array(this.wScen + this.wBase);
-    v.set(vector(this.scenario, scenario), 0);
-    v.set(vector(this.base, base), this.wScen);
+    v.set(vScen, 0);
+    v.set(vBase, this.wScen);
     this.m.add(v);
   }
 

@@ -7,7 +7,7 @@ import { inTimeUnit } from "../model/convert.js";
 import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
 import type { ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
-import { MoneySummary, PairedMoney } from "./money.js";
+import { MoneySummary, PairedMoney, moneyVector } from "./money.js";
 import { runTask } from "./task.js";
 
 export interface RunOptions {
@@ -69,13 +69,14 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
 
   let done = 0;
   const merge = (results: ReplicationResult[]) => {
+    const vectors = results.map((r, i) => (money[i] ? moneyVector(models[i], r) : null));
     results.forEach((r, i) => {
       summaries[i].add(r);
-      money[i]?.add(r);
+      if (vectors[i]) money[i]!.add(r, vectors[i]!);
     });
     for (let i = 1; i < results.length; i++) {
       diffs[i - 1].add(results[0], results[i]);
-      pairedMoney[i - 1]?.add(results[0], results[i]);
+      pairedMoney[i - 1]?.add(results[0], results[i], vectors[0]!, vectors[i]!);
     }
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
