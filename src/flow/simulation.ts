@@ -113,6 +113,9 @@ export class Simulation {
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
+  private readonly stepServiceMean: Float64Array; // by step, as serviceMean (stages whose steps override it)
+  // Servers busy in each part of each stage (compile.ts: parts), where a stage has dedicated servers.
+  private readonly partBusy: Float64Array;
   // The stage a stream's route starts at, when every item visits it first; else -1.
   private readonly firstStage: Int32Array;
 
@@ -154,6 +157,8 @@ export class Simulation {
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
+    this.stepServiceMean = Float64Array.from(m.stepService, expMean);
+    this.partBusy = new Float64Array(m.partServers.length);
     this.firstStage = Int32Array.from(m.mainRoute, (route) => {
       const step = m.routeStart[route];
       return m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? m.stepStage[step] : -1;
@@ -162,7 +167,7 @@ export class Simulation {
     this.st = new Float64Array(nStages * SF);
     for (let s = 0; s < nStages; s++) this.st[s * SF + SERVERS] = m.servers[s];
     this.queues = [];
-    for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
+    for (let q = 0; q < m.partQueue.length; q++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
     this.gates = [];
     for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.gates.push(new Ring(r === 0 || m.priorityPolicy[s] ? 16 : 1));
     this.gateCount = new Int32Array(nStages);
@@ -305,6 +310,10 @@ export class Simulation {
       this.enterGate(id, s);
       return;
     }
+    if (m.partCount[s] > 1) {
+      this.enterParts(id, s);
+      return;
+    }
     const st = this.st;
     const o = s * SF;
     if (st[o + BUSY] < st[o + SERVERS]) {
@@ -313,6 +322,74 @@ export class Simulation {
     } else {
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
+  }
+
+  /**
+   * An item reaches the servers of a stage split into parts (dedicated servers): an idle server
+   * of its own part first; with borrow, else an idle server of another part, parts in order (the
+   * shared part, then the dedicated ones as the model lists them); else its own part's queue.
+   */
+  protected enterParts(id: number, s: number): void {
+    const m = this.m;
+    const own = m.streamPart[this.items.stream[id] * this.nStages + s];
+    if (this.partBusy[own] < m.partServers[own]) {
+      this.startInPart(id, s, own);
+      return;
+    }
+    if (m.borrow[s]) {
+      const first = m.partStart[s];
+      for (let p = first; p < first + m.partCount[s]; p++) {
+        if (this.partBusy[p] < m.partServers[p]) {
+          this.startInPart(id, s, p);
+          return;
+        }
+      }
+    }
+    this.queues[m.partQueue[own] + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
+  }
+
+  private startInPart(id: number, s: number, p: number): void {
+    this.partBusy[p]++;
+    this.st[s * SF + BUSY]++;
+    this.items.part[id] = p;
+    this.beginService(id, s);
+  }
+
+  /**
+   * A server of part p of stage s is free: it takes its own part's next item (highest rank
+   * first, oldest first within a rank); with borrow, when its own part has none waiting, the item
+   * that has waited longest at the stage among the other parts' next items (on equal waits, the
+   * earlier part); else it goes idle.
+   */
+  protected freeInPart(s: number, p: number): void {
+    const m = this.m;
+    const ranks = m.ranks;
+    const next = this.nextInPart(p, ranks);
+    let q: Ring | null = next >= 0 ? this.queues[next] : null;
+    if (q === null && m.borrow[s]) {
+      const entered = this.items.entered;
+      const first = m.partStart[s];
+      for (let o = first; o < first + m.partCount[s]; o++) {
+        if (o === p) continue;
+        const j = this.nextInPart(o, ranks);
+        if (j >= 0 && (q === null || entered[this.queues[j].at(0)] < entered[q.at(0)])) q = this.queues[j];
+      }
+    }
+    if (q === null) {
+      this.partBusy[p]--;
+      this.st[s * SF + BUSY]--;
+      return;
+    }
+    const id = q.shift();
+    this.items.part[id] = p;
+    this.beginService(id, s);
+  }
+
+  /** The queue holding part p's next item (its highest non-empty rank), or -1: none waiting. */
+  private nextInPart(p: number, ranks: number): number {
+    const base = this.m.partQueue[p];
+    for (let r = 0; r < ranks; r++) if (this.queues[base + r].length > 0) return base + r;
+    return -1;
   }
 
   protected enterGate(id: number, s: number): void {
@@ -344,7 +421,8 @@ export class Simulation {
       let g = this.gates[s * m.ranks + r];
       while (g.length === 0) g = this.gates[s * m.ranks + ++r];
       const id = g.shift();
-      if (st[o + BUSY] < st[o + SERVERS]) {
+      if (m.partCount[s] > 1) this.enterParts(id, s);
+      else if (st[o + BUSY] < st[o + SERVERS]) {
         st[o + BUSY]++;
         this.beginService(id, s);
       } else {
@@ -357,12 +435,21 @@ export class Simulation {
    * Start serving an item a server has just been counted busy for: its wait, its process time,
    * its completion event.
    */
-  private beginService(id: number, s: number): void {
+  protected beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
     const rng = this.serviceRng[s];
-    const mean = this.serviceMean[s];
-    let d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    let d: number;
+    // The same random stream whatever the step: a stream's own process time leaves the stage's
+    // draws where they were, so a scenario that adds one stays paired with its base.
+    if (this.m.serviceByStep[s]) {
+      const step = this.m.routeStart[it.route[id]] + it.pos[id];
+      const mean = this.stepServiceMean[step];
+      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.stepService[step], rng);
+    } else {
+      const mean = this.serviceMean[s];
+      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
       const o = s * SF;
@@ -392,16 +479,19 @@ export class Simulation {
     const s = it.stage[id];
     if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
-    const ranks = m.ranks;
-    let r = 0;
-    for (; r < ranks; r++) {
-      const q = this.queues[s * ranks + r];
-      if (q.length > 0) {
-        this.beginService(q.shift(), s);
-        break;
+    if (m.partCount[s] > 1) this.freeInPart(s, it.part[id]);
+    else {
+      const ranks = m.ranks;
+      let r = 0;
+      for (; r < ranks; r++) {
+        const q = this.queues[s * ranks + r];
+        if (q.length > 0) {
+          this.beginService(q.shift(), s);
+          break;
+        }
       }
+      if (r === ranks) this.st[s * SF + BUSY]--;
     }
-    if (r === ranks) this.st[s * SF + BUSY]--;
     const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
     if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
       if (this.tracing) this.trace(id, s, "rework");
@@ -603,7 +693,9 @@ export class Simulation {
     };
     for (let s = 0; s < nStages; s++) {
       for (let r = 0; r < m.ranks; r++) waiting(this.gates[s * m.ranks + r], s);
-      for (let r = 0; r < m.ranks; r++) waiting(this.queues[s * m.ranks + r], s);
+      for (let p = m.partStart[s]; p < m.partStart[s] + m.partCount[s]; p++) {
+        for (let r = 0; r < m.ranks; r++) waiting(this.queues[m.partQueue[p] + r], s);
+      }
     }
     this.cal.forEach((time, kind, id) => {
       if (kind !== COMPLETE) return;
@@ -614,9 +706,11 @@ export class Simulation {
 
   /** Items at a stage's gate and in its queues now. */
   private waitingAt(s: number): number {
-    const ranks = this.m.ranks;
+    const m = this.m;
     let n = this.gateCount[s];
-    for (let r = 0; r < ranks; r++) n += this.queues[s * ranks + r].length;
+    for (let p = m.partStart[s]; p < m.partStart[s] + m.partCount[s]; p++) {
+      for (let r = 0; r < m.ranks; r++) n += this.queues[m.partQueue[p] + r].length;
+    }
     return n;
   }
 
