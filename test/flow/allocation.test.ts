@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ModelError, compile, runReplication, validateModel } from "../../src/index.js";
+import { inTimeUnit } from "../../src/model/convert.js";
 
 // Allocation at a stage: what the model accepts and refuses, and the flow facts the theory suite
 // (test/theory/allocation.test.ts) does not reach.
@@ -33,6 +34,12 @@ describe("dedicated servers and a step's own process time in the model", () => {
     expect("dedicated" in m.stages.dev).toBe(false);
     const step = validateModel({ horizon: 10, stages: stages({}), streams: { web: { arrivals: { rate: 1 }, route: [{ stage: "security", processTime: "2h" }] } }, timeUnit: "day" }, "alloc.yaml");
     expect(step.streams.web.route[0]).toEqual({ kind: "stage", stage: "security", probability: 1, processTime: { dist: "fixed", value: 2 / 24 } });
+  });
+
+  it("restates a step's own process time with the model's other times (a base and scenario in other units)", () => {
+    const m = validateModel({ horizon: 10, stages: stages({}), streams: { web: { arrivals: { rate: 1 }, route: [{ parallel: [[{ stage: "security", processTime: 1 }], ["dev"]] }] } } }, "alloc.yaml");
+    const branch = inTimeUnit(m, "hour").streams.web.route[0];
+    expect(branch.kind === "parallel" && branch.branches[0][0]).toEqual({ kind: "stage", stage: "security", probability: 1, processTime: { dist: "fixed", value: 24 } });
   });
 
   it("refuses what cannot be allocated, naming the field and what is wrong", () => {
