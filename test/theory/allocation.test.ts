@@ -93,6 +93,40 @@ describe("dedicated servers", () => {
       [8, "payments#4"], // the payments reviewer takes its own part's work first
     ]);
   });
+
+  it("lets a gate release into the parts by the same rules, highest priority first (a hand-checked trace)", () => {
+    // The same two reviewers of a fixed 1 day behind a weekly-style gate opening every 4 days;
+    // web has the higher priority; work arrives every day for each stream from day 1.
+    const m = compile(
+      validateModel(
+        {
+          horizon: 7.5,
+          stages: { security: { servers: 2, processTime: 1, dedicated: { payments: 1 }, borrow: true, policy: "priority", batch: { every: 4 } } },
+          streams: {
+            payments: { arrivals: { interarrival: 1 }, route: ["security"] },
+            web: { arrivals: { interarrival: 1 }, priority: 2, route: ["security"] },
+          },
+        },
+        "gate.yaml",
+      ),
+    );
+    const starts = runReplication(m, 1, 0, { trace: true })
+      .trace!.filter((r) => r.what === "start")
+      .map((r) => [r.time, `${r.stream}#${r.item}`]);
+    // Day 4's opening holds the work of days 1-4 (arrivals come before a gate opening at the same
+    // time) and releases web's first: web#1 to its own reviewer, web#3 borrows the idle payments
+    // reviewer, web#5 and web#7 queue in the shared part, every payments item in its own.
+    expect(starts).toEqual([
+      [4, "web#1"],
+      [4, "web#3"],
+      [5, "web#5"], // the shared reviewer takes its own part's next
+      [5, "payments#0"], // the payments reviewer, back from web#3, takes its own part's first
+      [6, "web#7"],
+      [6, "payments#2"],
+      [7, "payments#4"], // the shared part is empty: its reviewer borrows the oldest payments work
+      [7, "payments#6"],
+    ]);
+  });
 });
 
 /** A lead time less the exact mean process time (1): the wait. */
