@@ -13,6 +13,7 @@ import {
   STEP_STAGE,
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
+import { Parts } from "./parts.js";
 import { Ring } from "./ring.js";
 import {
   BF,
@@ -114,8 +115,8 @@ export class Simulation {
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
   private readonly stepServiceMean: Float64Array; // by step, as serviceMean (stages whose steps override it)
-  // Servers busy in each part of each stage (compile.ts: parts), where a stage has dedicated servers.
-  private readonly partBusy: Float64Array;
+  // Stages whose servers are split by `dedicated` (parts.ts).
+  private readonly parts: Parts;
   // The stage a stream's route starts at, when every item visits it first; else -1.
   private readonly firstStage: Int32Array;
 
@@ -158,7 +159,6 @@ export class Simulation {
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
     this.stepServiceMean = Float64Array.from(m.stepService, expMean);
-    this.partBusy = new Float64Array(m.partServers.length);
     this.firstStage = Int32Array.from(m.mainRoute, (route) => {
       const step = m.routeStart[route];
       return m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? m.stepStage[step] : -1;
@@ -168,6 +168,7 @@ export class Simulation {
     for (let s = 0; s < nStages; s++) this.st[s * SF + SERVERS] = m.servers[s];
     this.queues = [];
     for (let q = 0; q < m.partQueue.length; q++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
+    this.parts = new Parts(m, this.queues, this.items);
     this.gates = [];
     for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.gates.push(new Ring(r === 0 || m.priorityPolicy[s] ? 16 : 1));
     this.gateCount = new Int32Array(nStages);
@@ -324,72 +325,19 @@ export class Simulation {
     }
   }
 
-  /**
-   * An item reaches the servers of a stage split into parts (dedicated servers): an idle server
-   * of its own part first; with borrow, else an idle server of another part, parts in order (the
-   * shared part, then the dedicated ones as the model lists them); else its own part's queue.
-   */
+  /** An item reaches the servers of a stage split into parts (dedicated servers; see parts.ts). */
   protected enterParts(id: number, s: number): void {
-    const m = this.m;
-    const own = m.streamPart[this.items.stream[id] * this.nStages + s];
-    if (this.partBusy[own] < m.partServers[own]) {
-      this.startInPart(id, s, own);
-      return;
+    if (this.parts.enter(id, s) >= 0) {
+      this.st[s * SF + BUSY]++;
+      this.beginService(id, s);
     }
-    if (m.borrow[s]) {
-      const first = m.partStart[s];
-      for (let p = first; p < first + m.partCount[s]; p++) {
-        if (this.partBusy[p] < m.partServers[p]) {
-          this.startInPart(id, s, p);
-          return;
-        }
-      }
-    }
-    this.queues[m.partQueue[own] + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
   }
 
-  private startInPart(id: number, s: number, p: number): void {
-    this.partBusy[p]++;
-    this.st[s * SF + BUSY]++;
-    this.items.part[id] = p;
-    this.beginService(id, s);
-  }
-
-  /**
-   * A server of part p of stage s is free: it takes its own part's next item (highest rank
-   * first, oldest first within a rank); with borrow, when its own part has none waiting, the item
-   * that has waited longest at the stage among the other parts' next items (on equal waits, the
-   * earlier part); else it goes idle.
-   */
+  /** A server of part p of stage s is free: the next item its part's rules give it, else idle. */
   protected freeInPart(s: number, p: number): void {
-    const m = this.m;
-    const ranks = m.ranks;
-    const next = this.nextInPart(p, ranks);
-    let q: Ring | null = next >= 0 ? this.queues[next] : null;
-    if (q === null && m.borrow[s]) {
-      const entered = this.items.entered;
-      const first = m.partStart[s];
-      for (let o = first; o < first + m.partCount[s]; o++) {
-        if (o === p) continue;
-        const j = this.nextInPart(o, ranks);
-        if (j >= 0 && (q === null || entered[this.queues[j].at(0)] < entered[q.at(0)])) q = this.queues[j];
-      }
-    }
-    if (q === null) {
-      this.partBusy[p]--;
-      this.st[s * SF + BUSY]--;
-      return;
-    }
-    const id = q.shift();
-    this.items.part[id] = p;
-    this.beginService(id, s);
-  }
-
-  /** The queue holding part p's next item (its highest non-empty rank), or -1: none waiting. */
-  private nextInPart(p: number, ranks: number): number {
-    const base = this.m.partQueue[p];
-    for (let r = 0; r < ranks; r++) if (this.queues[base + r].length > 0) return base + r;
-    return -1;
+    const id = this.parts.next(s, p);
+    if (id >= 0) this.beginService(id, s);
+    else this.st[s * SF + BUSY]--;
   }
 
   protected enterGate(id: number, s: number): void {
@@ -706,12 +654,7 @@ export class Simulation {
 
   /** Items at a stage's gate and in its queues now. */
   private waitingAt(s: number): number {
-    const m = this.m;
-    let n = this.gateCount[s];
-    for (let p = m.partStart[s]; p < m.partStart[s] + m.partCount[s]; p++) {
-      for (let r = 0; r < m.ranks; r++) n += this.queues[m.partQueue[p] + r].length;
-    }
-    return n;
+    return this.gateCount[s] + this.parts.waiting(s);
   }
 
   protected flushLeadTimes(stream: number): void {
