@@ -15,6 +15,8 @@ export class ItemTable {
   touch: Float64Array; // process time received so far
   branchTouch: Float64Array; // longest branch's touch time at the current fork
   stage: Int32Array;
+  /** The part of its stage whose server is serving the item (stages with dedicated servers only). */
+  part: Int32Array;
   // The repeat pass an item is on (money: rework effort and its payroll): the stage whose rework
   // decision started it (-1: a first pass), the step whose completion ends it, and the share of a
   // drawn process time a repeat takes. `outer*`: the pass it was on when a nested one started.
@@ -41,6 +43,7 @@ export class ItemTable {
     this.touch = new Float64Array(capacity);
     this.branchTouch = new Float64Array(capacity);
     this.stage = new Int32Array(capacity);
+    this.part = new Int32Array(capacity);
     this.cause = new Int32Array(capacity);
     this.causeStep = new Int32Array(capacity);
     this.effort = new Float64Array(capacity);
@@ -88,6 +91,7 @@ export class ItemTable {
     this.parent = g32(this.parent);
     this.pending = g32(this.pending);
     this.stage = g32(this.stage);
+    this.part = g32(this.part);
     this.cause = g32(this.cause);
     this.causeStep = g32(this.causeStep);
     this.outerCause = g32(this.outerCause);

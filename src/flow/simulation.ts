@@ -13,6 +13,7 @@ import {
   STEP_STAGE,
 } from "../model/compile.js";
 import { ItemTable } from "./items.js";
+import { Parts } from "./parts.js";
 import { Ring } from "./ring.js";
 import {
   BF,
@@ -113,6 +114,9 @@ export class Simulation {
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
+  private readonly stepServiceMean: Float64Array; // by step, as serviceMean (stages whose steps override it)
+  // Stages whose servers are split by `dedicated` (parts.ts).
+  private readonly parts: Parts;
   // The stage a stream's route starts at, when every item visits it first; else -1.
   private readonly firstStage: Int32Array;
 
@@ -154,6 +158,7 @@ export class Simulation {
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
+    this.stepServiceMean = Float64Array.from(m.stepService, expMean);
     this.firstStage = Int32Array.from(m.mainRoute, (route) => {
       const step = m.routeStart[route];
       return m.routeLength[route] > 0 && m.stepKind[step] === STEP_STAGE ? m.stepStage[step] : -1;
@@ -162,7 +167,8 @@ export class Simulation {
     this.st = new Float64Array(nStages * SF);
     for (let s = 0; s < nStages; s++) this.st[s * SF + SERVERS] = m.servers[s];
     this.queues = [];
-    for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
+    for (let q = 0; q < m.partQueue.length; q++) for (let r = 0; r < m.ranks; r++) this.queues.push(new Ring(16));
+    this.parts = new Parts(m, this.queues, this.items);
     this.gates = [];
     for (let s = 0; s < nStages; s++) for (let r = 0; r < m.ranks; r++) this.gates.push(new Ring(r === 0 || m.priorityPolicy[s] ? 16 : 1));
     this.gateCount = new Int32Array(nStages);
@@ -305,6 +311,10 @@ export class Simulation {
       this.enterGate(id, s);
       return;
     }
+    if (m.partCount[s] > 1) {
+      this.enterParts(id, s);
+      return;
+    }
     const st = this.st;
     const o = s * SF;
     if (st[o + BUSY] < st[o + SERVERS]) {
@@ -313,6 +323,21 @@ export class Simulation {
     } else {
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
+  }
+
+  /** An item reaches the servers of a stage split into parts (dedicated servers; see parts.ts). */
+  protected enterParts(id: number, s: number): void {
+    if (this.parts.enter(id, s) >= 0) {
+      this.st[s * SF + BUSY]++;
+      this.beginService(id, s);
+    }
+  }
+
+  /** A server of part p of stage s is free: the next item its part's rules give it, else idle. */
+  protected freeInPart(s: number, p: number): void {
+    const id = this.parts.next(s, p);
+    if (id >= 0) this.beginService(id, s);
+    else this.st[s * SF + BUSY]--;
   }
 
   protected enterGate(id: number, s: number): void {
@@ -344,7 +369,8 @@ export class Simulation {
       let g = this.gates[s * m.ranks + r];
       while (g.length === 0) g = this.gates[s * m.ranks + ++r];
       const id = g.shift();
-      if (st[o + BUSY] < st[o + SERVERS]) {
+      if (m.partCount[s] > 1) this.enterParts(id, s);
+      else if (st[o + BUSY] < st[o + SERVERS]) {
         st[o + BUSY]++;
         this.beginService(id, s);
       } else {
@@ -357,12 +383,21 @@ export class Simulation {
    * Start serving an item a server has just been counted busy for: its wait, its process time,
    * its completion event.
    */
-  private beginService(id: number, s: number): void {
+  protected beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
     const rng = this.serviceRng[s];
-    const mean = this.serviceMean[s];
-    let d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    let d: number;
+    // The same random stream whatever the step: a stream's own process time leaves the stage's
+    // draws where they were, so a scenario that adds one stays paired with its base.
+    if (this.m.serviceByStep[s]) {
+      const step = this.m.routeStart[it.route[id]] + it.pos[id];
+      const mean = this.stepServiceMean[step];
+      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.stepService[step], rng);
+    } else {
+      const mean = this.serviceMean[s];
+      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+    }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
       const o = s * SF;
@@ -392,16 +427,19 @@ export class Simulation {
     const s = it.stage[id];
     if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
-    const ranks = m.ranks;
-    let r = 0;
-    for (; r < ranks; r++) {
-      const q = this.queues[s * ranks + r];
-      if (q.length > 0) {
-        this.beginService(q.shift(), s);
-        break;
+    if (m.partCount[s] > 1) this.freeInPart(s, it.part[id]);
+    else {
+      const ranks = m.ranks;
+      let r = 0;
+      for (; r < ranks; r++) {
+        const q = this.queues[s * ranks + r];
+        if (q.length > 0) {
+          this.beginService(q.shift(), s);
+          break;
+        }
       }
+      if (r === ranks) this.st[s * SF + BUSY]--;
     }
-    if (r === ranks) this.st[s * SF + BUSY]--;
     const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
     if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
       if (this.tracing) this.trace(id, s, "rework");
@@ -603,7 +641,9 @@ export class Simulation {
     };
     for (let s = 0; s < nStages; s++) {
       for (let r = 0; r < m.ranks; r++) waiting(this.gates[s * m.ranks + r], s);
-      for (let r = 0; r < m.ranks; r++) waiting(this.queues[s * m.ranks + r], s);
+      for (let p = m.partStart[s]; p < m.partStart[s] + m.partCount[s]; p++) {
+        for (let r = 0; r < m.ranks; r++) waiting(this.queues[m.partQueue[p] + r], s);
+      }
     }
     this.cal.forEach((time, kind, id) => {
       if (kind !== COMPLETE) return;
@@ -614,10 +654,7 @@ export class Simulation {
 
   /** Items at a stage's gate and in its queues now. */
   private waitingAt(s: number): number {
-    const ranks = this.m.ranks;
-    let n = this.gateCount[s];
-    for (let r = 0; r < ranks; r++) n += this.queues[s * ranks + r].length;
-    return n;
+    return this.gateCount[s] + this.parts.waiting(s);
   }
 
   protected flushLeadTimes(stream: number): void {

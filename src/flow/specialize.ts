@@ -115,6 +115,8 @@ export function classSource(m: CompiledModel, run = runSource(m)): string {
  * server's next item in run() itself instead measured M/M/2 +1-3%, Jackson -5% cold: not kept.
  */
 function beginServiceSource(m: CompiledModel, k: number): string {
+  // A stream's own process time at some step of k: the general method reads the step's.
+  if (m.serviceByStep[k]) return `this.beginService(id, ${int(k)});`;
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
   return `const t = this.now;
 const it = this.items;
@@ -207,7 +209,9 @@ function runSource(m: CompiledModel): string {
   for (let k = 0; k < nStages; k++) {
     const queued = m.priorityPolicy[k] ? Array.from({ length: ranks }, (_, r) => r) : [0];
     let free = `st[${k * SF + BUSY}]--;`;
-    for (let i = queued.length - 1; i >= 0; i--) {
+    // Dedicated servers: the general rules for parts (a rare path).
+    if (m.partCount[k] > 1) free = `this.freeInPart(${int(k)}, it.part[id]);`;
+    else for (let i = queued.length - 1; i >= 0; i--) {
       const q = `queue${k * ranks + queued[i]}`;
       free = `if (${q}.length > 0) {
           const taken = ${q}.shift();
@@ -275,6 +279,7 @@ function runSource(m: CompiledModel): string {
   for (let k = 0; k < nStages; k++) {
     let enter: string;
     if (m.gateKind[k] !== GATE_NONE) enter = `this.enterGate(id, ${k});`;
+    else if (m.partCount[k] > 1) enter = `this.enterParts(id, ${int(k)});`;
     else {
       const queue = m.priorityPolicy[k] ? `this.queues[${k * ranks} + priorityRank[it.stream[id]]]` : `queue${k * ranks}`;
       enter = `if (st[${k * SF + BUSY}] < ${num(m.servers[k])}) {

@@ -37,6 +37,22 @@ export interface CompiledModel {
   gateTimeout: Float64Array; // Infinity: none
   /** The stage's own rework probability (a route step may override it: stepReworkProbability). */
   reworkProbability: Float64Array;
+  /** Some route step overrides the stage's process time (read stepService, not service). */
+  serviceByStep: Uint8Array;
+
+  // Allocation. A stage's servers fall into parts: part 0 serves the streams without servers of
+  // their own, then one part per stream named in `dedicated`. Parts are numbered across stages:
+  // stage s has parts partStart[s] .. partStart[s] + partCount[s] - 1.
+  partStart: Int32Array;
+  partCount: Int32Array; // 1: one pool, as without `dedicated`
+  partServers: Float64Array; // by part
+  /** By part: the first of its queues (one per rank). A stage's part 0 keeps the queues a stage
+   * always had (stage * ranks); the other parts' come after every stage's. */
+  partQueue: Int32Array;
+  /** By stream * stages + stage: the part that serves the stream there. */
+  streamPart: Int32Array;
+  /** 1: an idle server takes work waiting in another part of its stage. */
+  borrow: Uint8Array;
 
   // Streams
   interarrival: D.Distribution[];
@@ -56,6 +72,7 @@ export interface CompiledModel {
   stepStage: Int32Array;
   stepBit: Int32Array; // optional steps: the bit in the item's choices
   stepReworkProbability: Float64Array; // stage steps: the rework that applies there (0: none)
+  stepService: D.Distribution[]; // stage steps: the process time there (the stage's unless the step overrides it)
   stepReworkEffort: Float64Array; // stage steps: a repeat pass this rework starts takes effort x a draw
   /** Some step has rework: items track their repeat passes (effort and its payroll). */
   anyRework: boolean;
@@ -101,7 +118,7 @@ export function compile(model: Model): CompiledModel {
 
   // Flatten routes. Branch routes of a parallel step get consecutive ids, reserved before
   // their own steps are laid out, so a parallel step can name them by a start and a count.
-  type StepRow = { kind: number; stage: number; bit: number; reworkP: number; effort: number; rework: number; descent: number; branchStart: number; branchCount: number };
+  type StepRow = { kind: number; stage: number; service: D.Distribution | null; bit: number; reworkP: number; effort: number; rework: number; descent: number; branchStart: number; branchCount: number };
   const steps: StepRow[] = [];
   const reworkDescent: number[] = [];
   const routeStart: number[] = [];
@@ -114,12 +131,13 @@ export function compile(model: Model): CompiledModel {
   const layout = (route: RouteStep[], id: number, bits: { next: number; base: number }) => {
     routeStart[id] = steps.length;
     routeLength[id] = route.length;
-    const rows: StepRow[] = route.map(() => ({ kind: 0, stage: -1, bit: -1, reworkP: 0, effort: 1, rework: REWORK_PREVIOUS, descent: -1, branchStart: -1, branchCount: 0 }));
+    const rows: StepRow[] = route.map(() => ({ kind: 0, stage: -1, service: null, bit: -1, reworkP: 0, effort: 1, rework: REWORK_PREVIOUS, descent: -1, branchStart: -1, branchCount: 0 }));
     steps.push(...rows);
     route.forEach((step, pos) => {
       const row = rows[pos];
       if (step.kind === "stage") {
         row.stage = stageIndex.get(step.stage)!;
+        if (step.processTime) row.service = toDistribution(step.processTime);
         if (step.probability < 1) {
           row.kind = STEP_OPTIONAL;
           row.bit = bits.next++;
@@ -165,6 +183,29 @@ export function compile(model: Model): CompiledModel {
     optionalCount[i] = bits.next;
   });
 
+  // Parts: each stage's part 0 first (its queues are the stage's own), then the dedicated parts.
+  const nStages = stageIds.length;
+  const ranks = Math.max(1, distinct.length);
+  const partStart: number[] = [];
+  const partCount: number[] = [];
+  const partServers: number[] = [];
+  const partQueue: number[] = [];
+  const streamPart = new Int32Array(streamIds.length * nStages);
+  let extra = 0;
+  stages.forEach((st, s) => {
+    const dedicated = Object.entries(st.dedicated ?? {});
+    partStart[s] = partServers.length;
+    partCount[s] = 1 + dedicated.length;
+    partServers.push(st.servers - dedicated.reduce((n, [, k]) => n + k, 0));
+    partQueue.push(s * ranks);
+    for (let i = 0; i < streamIds.length; i++) streamPart[i * nStages + s] = partStart[s];
+    dedicated.forEach(([streamId, k], j) => {
+      partServers.push(k);
+      partQueue.push((nStages + extra++) * ranks);
+      streamPart[streamIds.indexOf(streamId) * nStages + s] = partStart[s] + 1 + j;
+    });
+  });
+
   const f64 = (xs: number[]) => Float64Array.from(xs);
   const i32 = (xs: number[]) => Int32Array.from(xs);
   const gateOf = <T>(f: (g: NonNullable<(typeof stages)[number]["batch"]>) => T, none: T) => stages.map((s) => (s.batch ? f(s.batch) : none));
@@ -185,9 +226,16 @@ export function compile(model: Model): CompiledModel {
     gateSize: i32(gateOf((g) => (g.kind === "size" ? g.size : 0), 0)),
     gateTimeout: f64(gateOf((g) => (g.kind === "size" ? (g.timeout ?? Infinity) : Infinity), Infinity)),
     reworkProbability: f64(stages.map((s) => s.rework?.probability ?? 0)),
+    serviceByStep: Uint8Array.from(stageIds.map((_, k) => (steps.some((row) => row.stage === k && row.service !== null) ? 1 : 0))),
+    partStart: i32(partStart),
+    partCount: i32(partCount),
+    partServers: f64(partServers),
+    partQueue: i32(partQueue),
+    streamPart,
+    borrow: Uint8Array.from(stages.map((s) => (s.borrow ? 1 : 0))),
     interarrival: streams.map((s) => (s.arrivals.kind === "poisson" ? D.exponential(1 / s.arrivals.rate) : toDistribution(s.arrivals.interarrival))),
     priorityRank: i32(streams.map((s) => distinct.indexOf(s.priority))),
-    ranks: Math.max(1, distinct.length),
+    ranks,
     mainRoute: i32(mainRoute),
     optionalStart: i32(optionalStart),
     optionalCount: i32(optionalCount),
@@ -198,6 +246,8 @@ export function compile(model: Model): CompiledModel {
     stepStage: i32(steps.map((s) => s.stage)),
     stepBit: i32(steps.map((s) => s.bit)),
     stepReworkProbability: f64(steps.map((s) => s.reworkP)),
+    // A parallel step has no process time: its slot holds a placeholder never drawn from.
+    stepService: steps.map((row) => row.service ?? (row.stage >= 0 ? toDistribution(stages[row.stage].processTime) : D.fixed(0))),
     stepReworkEffort: f64(steps.map((s) => s.effort)),
     anyRework: steps.some((s) => s.reworkP > 0),
     stepRework: i32(steps.map((s) => s.rework)),

@@ -1,4 +1,4 @@
-import type { DistSpec, GateSpec, Model, StreamSpec } from "./types.js";
+import type { DistSpec, GateSpec, Model, RouteStep, StreamSpec } from "./types.js";
 import { type TimeUnit, unitFactor } from "./units.js";
 
 /**
@@ -28,6 +28,11 @@ export function inTimeUnit(model: Model, unit: TimeUnit): Model {
         : { ...g, timeout: g.timeout === null ? null : t(g.timeout) };
   const arrivals = (a: StreamSpec["arrivals"]): StreamSpec["arrivals"] =>
     a.kind === "poisson" ? { kind: "poisson", rate: a.rate / k } : { kind: "renewal", interarrival: dist(a.interarrival) };
+  // A route step's own process time (allocation at a stage) is a time too.
+  const route = (steps: RouteStep[]): RouteStep[] =>
+    steps.map((step) =>
+      step.kind === "parallel" ? { ...step, branches: step.branches.map(route) } : step.processTime ? { ...step, processTime: dist(step.processTime) } : step,
+    );
   return {
     ...model,
     timeUnit: unit,
@@ -35,6 +40,6 @@ export function inTimeUnit(model: Model, unit: TimeUnit): Model {
     warmup: t(model.warmup),
     horizon: t(model.horizon),
     stages: Object.fromEntries(Object.entries(model.stages).map(([id, s]) => [id, { ...s, processTime: dist(s.processTime), batch: gate(s.batch) }])),
-    streams: Object.fromEntries(Object.entries(model.streams).map(([id, s]) => [id, { ...s, arrivals: arrivals(s.arrivals) }])),
+    streams: Object.fromEntries(Object.entries(model.streams).map(([id, s]) => [id, { ...s, arrivals: arrivals(s.arrivals), route: route(s.route) }])),
   };
 }

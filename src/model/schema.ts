@@ -125,13 +125,17 @@ export const stage = z.strictObject({
   peoplePerServer: people.optional(),
   headcount: z.number({ error: "must be a number of people >= 0" }).min(0, { error: "must be >= 0" }).optional(),
   blockedFte: share.optional(),
-}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework?, peoplePerServer?, headcount?, blockedFte? }"));
+  // Allocation: servers that serve only one stream (validate.ts checks the streams and the sums).
+  dedicated: z.record(z.string(), positiveInt, { error: "must be a map of stream id to a number of servers, e.g. { payments: 1 }" }).optional(),
+  borrow: z.boolean({ error: "must be true or false" }).optional(),
+}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework?, peoplePerServer?, headcount?, blockedFte?, dedicated?, borrow? }"));
 
 /** A route step: a stage id, a step only some items need, or parallel branches (fork and join). */
 export interface RouteStepInput {
   stage?: string;
   probability?: number;
   rework?: { probability: number; to?: string; effort?: number } | null;
+  processTime?: z.input<typeof timeDistribution>;
   parallel?: (string | RouteStepInput)[][];
 }
 export const routeStepObject: z.ZodType<RouteStepInput> = z.strictObject({
@@ -139,6 +143,8 @@ export const routeStepObject: z.ZodType<RouteStepInput> = z.strictObject({
   probability: probability.optional(),
   // This stream's rework at this step, in place of the stage's; null switches the stage's off.
   rework: rework.nullable().optional(),
+  // This stream's process time at this step, in place of the stage's.
+  processTime: timeDistribution.optional(),
   get parallel() {
     return z
       .array(z.array(routeStep, { error: "must be a list of steps (one branch)" }), { error: "must be a list of branches, each a list of steps" })

@@ -69,6 +69,13 @@ export interface StageSpec {
   headcount: number;
   /** Share of a person's time lost per item waiting here; null: the model's economics.blockedFte. */
   blockedFte: number | null;
+  /**
+   * Servers that serve only one stream, by stream id (that stream uses only them); the others
+   * serve the other streams. Absent or empty: one pool.
+   */
+  dedicated?: Record<string, number>;
+  /** Work-conserving parts: an idle server takes work waiting in another part (absent: false). */
+  borrow?: boolean;
 }
 
 export interface ReworkSpec {
@@ -80,8 +87,9 @@ export interface ReworkSpec {
 
 export type RouteStep =
   /** `rework`: this stream's own rework at this step, in place of the stage's (null: none);
-   * absent: the stage's. */
-  | { kind: "stage"; stage: string; probability: number; rework?: ReworkSpec | null }
+   * absent: the stage's. `processTime`: this stream's process time at this step, in place of the
+   * stage's; absent: the stage's. */
+  | { kind: "stage"; stage: string; probability: number; rework?: ReworkSpec | null; processTime?: DistSpec }
   | { kind: "parallel"; branches: RouteStep[][] };
 
 export interface StreamSpec {

@@ -180,7 +180,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
       if (!(meanOf(d) > 0)) err(`${at}.arrivals.interarrival`, "has a mean of zero: items would arrive infinitely fast");
       arrivals = { kind: "renewal", interarrival: d };
     }
-    const route = steps(s.route, `${at}.route`, stageIds, err);
+    const route = steps(s.route, `${at}.route`, stageIds, err, time);
     const optional = countOptional(route);
     if (optional > MAX_OPTIONAL_STEPS) err(`${at}.route`, `has ${optional} optional steps; at most ${MAX_OPTIONAL_STEPS} are supported per stream`);
     streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route, costOfDelay: s.costOfDelay ? s.costOfDelay.amount / (s.costOfDelay.per === undefined ? 1 : time(s.costOfDelay.per)) : 0 };
@@ -190,6 +190,10 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
   if (!Number.isFinite(warmup + time(p.horizon))) err("horizon", "with warmup is too long to simulate: warmup + horizon must be a finite time");
 
   checkReworkTargets(stages, streams, stageIds, err);
+  for (const [id, s] of Object.entries(p.stages)) {
+    if (s.dedicated !== undefined) stages[id].dedicated = checkDedicated(id, s.dedicated, stages[id], streams, err);
+    if (s.borrow !== undefined) stages[id].borrow = s.borrow;
+  }
 
   return {
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
@@ -273,7 +277,7 @@ function gate(b: z.output<typeof schema.batch>, at: string, time: (v: number | s
   return null;
 }
 
-function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, stageIds: string[], err: Err): RouteStep[] {
+function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, stageIds: string[], err: Err, time: (v: number | string) => number): RouteStep[] {
   const out: RouteStep[] = [];
   raw.forEach((step, i) => {
     const here = `${at}[${i}]`;
@@ -286,13 +290,13 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       return;
     }
     if (step.parallel !== undefined) {
-      if (step.stage !== undefined || step.probability !== undefined || step.rework !== undefined) {
-        err(here, "must be either { stage, probability?, rework? } or { parallel: [...] }, not both");
+      if (step.stage !== undefined || step.probability !== undefined || step.rework !== undefined || step.processTime !== undefined) {
+        err(here, "must be either { stage, probability?, rework?, processTime? } or { parallel: [...] }, not both");
       }
       if (step.parallel.length < 2) err(`${here}.parallel`, "must have at least two branches (a single branch is a plain sequence: write its steps inline)");
       const branches = step.parallel.map((branch, b) => {
         if (branch.length === 0) err(`${here}.parallel[${b}]`, "is an empty branch: each branch needs at least one step");
-        return steps(branch, `${here}.parallel[${b}]`, stageIds, err);
+        return steps(branch, `${here}.parallel[${b}]`, stageIds, err, time);
       });
       out.push({ kind: "parallel", branches });
       return;
@@ -301,7 +305,8 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       err(here, "must name a stage ({ stage: id, probability: p }) or list parallel branches ({ parallel: [[...], [...]] })");
       return;
     }
-    const plain = stageStep(step.stage, step.probability ?? 1, `${here}.stage`);
+    const plain: RouteStep & { kind: "stage" } = stageStep(step.stage, step.probability ?? 1, `${here}.stage`);
+    if (step.processTime !== undefined) plain.processTime = dist(step.processTime as z.output<typeof schema.timeDistribution>, `${here}.processTime`, time, err);
     if (step.rework === null) out.push({ ...plain, rework: null });
     else if (step.rework !== undefined) {
       if (step.rework.probability === 1) err(`${here}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");
@@ -309,6 +314,43 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
     } else out.push(plain);
   });
   return out;
+}
+
+/** The stages a route visits, its parallel branches included. */
+function visitedStages(route: RouteStep[], out = new Set<string>()): Set<string> {
+  for (const s of route) {
+    if (s.kind === "stage") out.add(s.stage);
+    else for (const b of s.branches) visitedStages(b, out);
+  }
+  return out;
+}
+
+/**
+ * Dedicated servers partition a stage's servers: each named stream gets its own part, the rest
+ * serve the other streams visiting the stage, so that shared part must keep a server unless no
+ * other stream visits the stage.
+ */
+function checkDedicated(id: string, dedicated: Record<string, number>, stage: StageSpec, streams: Record<string, StreamSpec>, err: Err): Record<string, number> {
+  const at = `stages.${id}.dedicated`;
+  if (stage.servers === Infinity) {
+    err(at, "has no meaning on an unlimited stage (every item has a server of its own): give the stage a number of servers");
+    return dedicated;
+  }
+  const streamIds = Object.keys(streams);
+  const visitors = streamIds.filter((sid) => visitedStages(streams[sid].route).has(id));
+  let total = 0;
+  for (const [sid, k] of Object.entries(dedicated)) {
+    total += k;
+    if (!streamIds.includes(sid)) err(`${at}.${sid}`, unknownName("stream", sid, streamIds));
+    else if (!visitors.includes(sid)) err(`${at}.${sid}`, `names stream "${sid}", whose route never visits stage "${id}"`);
+  }
+  const others = visitors.filter((sid) => !(sid in dedicated));
+  if (others.length > 0 && total >= stage.servers) {
+    err(at, `dedicates ${total} of the stage's ${stage.servers} servers, leaving none for ${others.map((s) => `"${s}"`).join(", ")}: dedicate fewer or add servers`);
+  } else if (total > stage.servers) {
+    err(at, `dedicates ${total} servers, more than the stage's ${stage.servers}`);
+  }
+  return dedicated;
 }
 
 function countOptional(route: RouteStep[]): number {

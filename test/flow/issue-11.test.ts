@@ -218,7 +218,7 @@ describe("a stream's own rework at a route step (issue #11.3)", () => {
     expect(problems(["dev", { stage: "sec", rework: { probability: 0.2, to: "deb" } }])).toEqual([expect.stringMatching(/^streams\.web\.route\[1\]\.rework\.to names unknown stage "deb" \(did you mean "dev"\?\)/)]);
     expect(problems([{ stage: "sec", rework: { probability: 0.2, to: "dev" } }, "dev"])).toEqual([expect.stringMatching(/^streams\.web\.route\[0\]\.rework\.to is "dev", which is not at or before "sec"/)]);
     expect(problems(["dev", { stage: "sec", rework: { probability: 1 } }])).toEqual([expect.stringMatching(/^streams\.web\.route\[1\]\.rework\.probability is 1: /)]);
-    expect(problems([{ parallel: [["dev"], ["sec"]], rework: null }])[0]).toMatch(/^streams\.web\.route\[0\] must be either \{ stage, probability\?, rework\? \} or \{ parallel/);
+    expect(problems([{ parallel: [["dev"], ["sec"]], rework: null }])[0]).toMatch(/^streams\.web\.route\[0\] must be either \{ stage, probability\?, rework\?, processTime\? \} or \{ parallel/);
     expect(problems(["dev", { stage: "sec", rework: null }])).toEqual([]);
   });
 

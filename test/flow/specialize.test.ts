@@ -30,6 +30,45 @@ function expectSame(a: ReplicationResult, b: ReplicationResult, what: string) {
   }
 }
 
+type RawStep = string | { stage?: string; parallel?: RawStep[][]; processTime?: unknown; [k: string]: unknown };
+type RawModel = { stages: Record<string, { servers: number | string; processTime: unknown; dedicated?: Record<string, number>; borrow?: boolean }>; streams: Record<string, { route: RawStep[] }> };
+
+/**
+ * A random model given dedicated servers where they fit (one server to each of some streams that
+ * visit a stage, leaving the shared part one unless no other stream visits), borrowing on some,
+ * and a stream's own process time on some plain steps; `dice` decides each (0-99).
+ */
+function withAllocation(raw: RawModel, dice: number[]): RawModel {
+  let d = 0;
+  const roll = () => dice[d++ % dice.length];
+  const visits = (route: RawStep[], out: Set<string>) => {
+    for (const step of route) {
+      if (typeof step === "string") out.add(step);
+      else if (step.parallel) step.parallel.forEach((b) => visits(b, out));
+      else if (step.stage) out.add(step.stage);
+    }
+    return out;
+  };
+  const streams = Object.fromEntries(
+    Object.entries(raw.streams).map(([id, s]) => [
+      id,
+      { ...s, route: s.route.map((step) => (typeof step === "string" && roll() < 30 ? { stage: step, processTime: roll() < 50 ? { dist: "exponential", mean: 0.05 + roll() / 100 } : roll() / 100 } : step)) },
+    ]),
+  );
+  const stages = Object.fromEntries(
+    Object.entries(raw.stages).map(([id, st]) => {
+      if (typeof st.servers !== "number" || roll() < 10) return [id, st];
+      const visitors = Object.keys(streams).filter((sid) => visits(streams[sid].route, new Set()).has(id));
+      const chosen = visitors.filter(() => roll() < 60);
+      const all = chosen.length === visitors.length && chosen.length <= st.servers;
+      const dedicated = Object.fromEntries((all ? chosen : chosen.slice(0, st.servers - 1)).map((sid) => [sid, 1]));
+      if (Object.keys(dedicated).length === 0) return [id, st];
+      return [id, { ...st, dedicated, borrow: roll() < 50 }];
+    }),
+  );
+  return { ...raw, stages, streams };
+}
+
 const files = [
   "models/acme-saas.yaml",
   ...readdirSync("scenarios").map((f) => `scenarios/${f}`),
@@ -104,6 +143,21 @@ describe("the specialized event loop", () => {
       }),
       { numRuns: 200, seed: 20261126 },
     );
+  });
+
+  it("gives the same figures on random models with dedicated servers, borrowing and a step's own process time", () => {
+    let allocated = 0;
+    fc.assert(
+      fc.property(modelArb, fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 40, maxLength: 40 }), fc.integer({ min: 0, max: 1000 }), (raw, dice, seed) => {
+        const model = withAllocation(raw as RawModel, dice);
+        const m = compile(validateModel(model, "allocated.yaml"));
+        if (m.partCount.some((n) => n > 1)) allocated++;
+        const { general, special } = both(m, seed, 0, 5000);
+        expectSame(general, special, `seed ${seed}`);
+      }),
+      { numRuns: 150, seed: 20261204 },
+    );
+    expect(allocated).toBeGreaterThan(50); // most models; the rest have no finite stage to split
   });
 
   it("shares one class between copies of a model, and reads what it does not fold in from the model", () => {
