@@ -50,6 +50,8 @@ export interface PlaceOptions extends RunOptions {
   hires: number;
   /** Candidate stages; default every stage with a finite number of servers. */
   at?: string[];
+  /** Above this many placements the search is greedy (default MAX_ENUMERATED). */
+  maxEnumerated?: number;
 }
 
 /** Every multiset of `n` hires over `k` stages, as counts per stage (lexicographic). */
@@ -139,7 +141,7 @@ export async function place(base: Model, options: PlaceOptions): Promise<PlaceDo
   let pool: number[][];
   let screened = 0;
   const count = placementCount(stages.length, n);
-  const search: PlaceDocument["search"] = count <= MAX_ENUMERATED ? "every placement" : "greedy";
+  const search: PlaceDocument["search"] = count <= (options.maxEnumerated ?? MAX_ENUMERATED) ? "every placement" : "greedy";
   if (search === "every placement") {
     pool = multisets(stages.length, n);
     if (pool.length > VERIFIED) {
