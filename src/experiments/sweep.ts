@@ -111,8 +111,9 @@ export function sweepTable(doc: SweepDocument): string {
     `Sweep of ${safeText(doc.base.model)}: ${doc.points.length} points, ${doc.base.replications} replications each, seed ${doc.base.seed}, under common random numbers with the base.`,
     `Lead times in ${u}; money a year; net value against the base with its 95% paired interval.`,
     table(header, [baseRow, ...rows]),
-    `* on the Pareto front: no other point has both a lower annual cost (economics total plus the payroll of its headcount) and a shorter mean lead time over all items. unstable: a stage of the point has no steady state (its figures grow with the run).`,
+    `* on the Pareto front: no other point has both a lower annual cost (economics total plus the payroll of its headcount) and a shorter mean lead time over all items.`,
   ];
+  if (doc.points.some((p) => !p.pareto && p.run.unstable.length)) lines.push("unstable: a stage of the point has no steady state (its figures grow with the run); it is on no front.");
   return `${lines.join("\n")}\n`;
 }
 

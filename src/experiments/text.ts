@@ -22,10 +22,9 @@ export function placeText(doc: PlaceDocument): string {
   out.push(`Candidates: ${doc.candidates.map(safeText).join(", ")}; ${how}, under common random numbers with the base.`);
   out.push(
     table(
-      ["Rank", "Hires", "People", "Net value a year", "Per person", `Lead time (${u})`],
+      ["Hires, best first", "People", "Net value a year", "Per person", `Lead time (${u})`],
       doc.placements.map((p, i) => [
-        String(i + 1),
-        safeText(Object.entries(p.hires).map(([g, k]) => `${g} +${k}`).join(", ")),
+        `${i + 1}. ${safeText(Object.entries(p.hires).map(([g, k]) => `${g} +${k}`).join(", "))}`,
         num(p.addedPeople),
         withCi(p.netValue, c),
         amount(p.valuePerPerson, c),
@@ -52,10 +51,9 @@ export function portfolioText(doc: PortfolioDocument): string {
   out.push(`Which value stream to map first in ${safeText(doc.base.model)}: ranked by ${doc.severity}, weighted by strategic weight and readiness.`);
   out.push(
     table(
-      ["Rank", "Stream", "Weight", "Readiness", doc.severity === "cost of delay a year" ? "Cost of delay a year" : "Items in progress", "Weighted", `p85 (${u})`, "p95/p50", "Waiting at shared", "Held up most at"],
+      ["Stream, first to map first", "Weight", "Readiness", doc.severity === "cost of delay a year" ? "Cost of delay a year" : "Items in progress", "Weighted", `p85 (${u})`, "p95/p50", "Waiting at shared", "Held up most at"],
       doc.streams.map((s, i) => [
-        String(i + 1),
-        label(s.stream, s.name),
+        `${i + 1}. ${label(s.stream, s.name)}`,
         num(s.strategicWeight),
         num(s.readiness),
         s.costOfDelay === null ? num(s.severity) : amount(s.severity, c),
