@@ -51,7 +51,7 @@ export function portfolioText(doc: PortfolioDocument): string {
   out.push(`Which value stream to map first in ${safeText(doc.base.model)}: ranked by ${doc.severity}, weighted by strategic weight and readiness.`);
   out.push(
     table(
-      ["Stream, first to map first", "Weight", "Readiness", doc.severity === "cost of delay a year" ? "Cost of delay a year" : "Items in progress", "Weighted", `p85 (${u})`, "p95/p50", "Waiting at shared", "Held up most at"],
+      ["Stream, most severe first", "Weight", "Readiness", doc.severity === "cost of delay a year" ? "Cost of delay a year" : "Items in progress", "Weighted", `p85 (${u})`, "p95/p50", "Waiting at shared", "Held up most at"],
       doc.streams.map((s, i) => [
         `${i + 1}. ${label(s.stream, s.name)}`,
         num(s.strategicWeight),
