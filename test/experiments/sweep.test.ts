@@ -44,6 +44,14 @@ describe("--vary values", () => {
     expect(combinations([parseVary("a=1,2"), parseVary("b=x,y")])).toEqual([["a=1", "b=x"], ["a=1", "b=y"], ["a=2", "b=x"], ["a=2", "b=y"]]);
   });
 
+  it("applies an object value as a merge patch and null as removing the field", () => {
+    const { changes, models } = pointModels(file, [parseVary('stages.review.batch={"every":7,"offset":2},null')]);
+    expect(changes).toEqual([['stages.review.batch={"every":7,"offset":2}'], ["stages.review.batch=null"]]);
+    expect(models[0].stages.review.batch).toEqual({ kind: "schedule", every: 7, offset: 2, max: null });
+    expect(models[1].stages.review.batch).toBeNull();
+    expect(models[1].stages.review.servers).toBe(4); // the rest of the base untouched
+  });
+
   it("refuses a bad path or value before anything runs, naming it", () => {
     const problems = (f: () => unknown) => {
       try {
