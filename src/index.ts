@@ -23,6 +23,10 @@ export { readTrackerLog, type TrackerLog, type LogItem, type LogWarning } from "
 export { fitLog, type FitResult } from "./fit/estimate.js";
 export { modelText as fittedModelText } from "./fit/write.js";
 export { backtest, type BacktestDocument, type BacktestOptions } from "./fit/backtest.js";
+export { parseVary, pointModels, type Variation } from "./experiments/vary.js";
+export { sweep, type SweepDocument, type SweepPoint } from "./experiments/sweep.js";
+export { place, type PlaceDocument, type PlaceOptions, type Placement } from "./experiments/place.js";
+export { portfolio, type PortfolioDocument, type PortfolioStream } from "./experiments/portfolio.js";
 
 import type { Model } from "./model/types.js";
 import { simulateModels, type RunOptions } from "./runner/run.js";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * downward, the engine and statistics know nothing of ours, nothing imports the CLI, and no
  * randomness comes from anywhere but the seeded streams.
  */
-const ROOMS = ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "cli"] as const;
+const ROOMS = ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments", "cli"] as const;
 // Which of our rooms each room may import from.
 const ALLOWED: Record<string, string[]> = {
   engine: [],
@@ -20,8 +20,10 @@ const ALLOWED: Record<string, string[]> = {
   report: ["engine", "stats", "model", "flow", "economics", "runner"],
   // Calibration reads logs into models and backtests them: beside model/, above the run and its report.
   fit: ["engine", "stats", "model", "flow", "economics", "runner", "report"],
-  cli: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "index"],
-  index: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit"],
+  // Experiments over many models of one base (sweep, place, portfolio): above the run and its report.
+  experiments: ["engine", "stats", "model", "flow", "economics", "runner", "report"],
+  cli: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments", "index"],
+  index: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments"],
 };
 
 function files(dir: string): string[] {

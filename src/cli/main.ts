@@ -13,6 +13,7 @@ import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
+import { registerExperimentCommands } from "./experiments.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -174,6 +175,7 @@ export function buildProgram(signal: AbortSignal): Command {
     });
 
   registerFitCommands(program, signal);
+  registerExperimentCommands(program, signal);
   return program;
 }
 

@@ -166,7 +166,10 @@ export const stream = z.strictObject({
   priority: z.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
   route: z.array(routeStep, { error: "must be a list of steps" }).min(1, { error: "must have at least one step" }),
   costOfDelay: costOfDelay.optional(),
-}, objectError("must be a stream: { arrivals, route, priority?, costOfDelay? }"));
+  // vsm portfolio: how much the organization cares, and how free it is to change the stream.
+  strategicWeight: z.number({ error: "must be a number >= 0" }).min(0, { error: "must be >= 0" }).optional(),
+  readiness: z.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be from 0 to 1" }).max(1, { error: "must be from 0 to 1" }).optional(),
+}, objectError("must be a stream: { arrivals, route, priority?, costOfDelay?, strategicWeight?, readiness? }"));
 
 const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
 

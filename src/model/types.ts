@@ -99,6 +99,10 @@ export interface StreamSpec {
   route: RouteStep[];
   /** Value lost per item per time unit of lead time (delayed revenue); 0 when not given. */
   costOfDelay: number;
+  /** How much this stream matters to the organization, for `vsm portfolio` (default 1). */
+  strategicWeight: number;
+  /** 0-1: the authority to change its constraint, for `vsm portfolio` (default 1). */
+  readiness: number;
 }
 
 /** Defaults for everything a model may leave out, in one place. */

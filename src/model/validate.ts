@@ -183,7 +183,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     const route = steps(s.route, `${at}.route`, stageIds, err, time);
     const optional = countOptional(route);
     if (optional > MAX_OPTIONAL_STEPS) err(`${at}.route`, `has ${optional} optional steps; at most ${MAX_OPTIONAL_STEPS} are supported per stream`);
-    streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route, costOfDelay: s.costOfDelay ? s.costOfDelay.amount / (s.costOfDelay.per === undefined ? 1 : time(s.costOfDelay.per)) : 0 };
+    streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route, costOfDelay: s.costOfDelay ? s.costOfDelay.amount / (s.costOfDelay.per === undefined ? 1 : time(s.costOfDelay.per)) : 0, strategicWeight: s.strategicWeight ?? 1, readiness: s.readiness ?? 1 };
   }
   if (Object.keys(streams).length === 0) err("streams", "is empty: a model needs at least one stream");
   const warmup = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);

@@ -44,6 +44,12 @@ export function moneyVector(model: Model, r: ReplicationResult): Float64Array {
   return out;
 }
 
+/** What one replication's flow costs a year (payroll and delay): the economics total. */
+export function replicationTotal(model: Model, r: ReplicationResult): number {
+  const v = vector(model, r);
+  return v[v.length - 3];
+}
+
 const K = STAGE_MONEY.length;
 const KS = STREAM_MONEY.length;
 

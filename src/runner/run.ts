@@ -25,6 +25,9 @@ export interface RunOptions {
   maxReplications?: number;
   onProgress?: (progress: { done: number; total: number; seconds: number }) => void;
   signal?: AbortSignal;
+  /** Each replication's results (one per model), in replication order, as they are merged: for
+   * experiments that need per-replication figures (a paired difference of two scenarios). */
+  onReplication?: (results: readonly ReplicationResult[]) => void;
   /** For tests of failure handling only: make the task holding this replication fail. */
   fault?: ReplicationTask["fault"];
 }
@@ -78,6 +81,7 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
       diffs[i - 1].add(results[0], results[i]);
       pairedMoney[i - 1]?.add(results[0], results[i], vectors[0]!, vectors[i]!);
     }
+    options.onReplication?.(results);
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });
   };

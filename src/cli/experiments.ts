@@ -1,0 +1,98 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { loadModel } from "../model/load.js";
+import { sizeWarnings } from "../model/analysis.js";
+import type { RunOptions } from "../runner/run.js";
+import { safeText } from "../report/format.js";
+import { checkOutput, writeReport } from "../report/write.js";
+import { pointModels, parseVary } from "../experiments/vary.js";
+import { sweep, sweepCsv, sweepTable } from "../experiments/sweep.js";
+import { place } from "../experiments/place.js";
+import { portfolio } from "../experiments/portfolio.js";
+import { placeText, portfolioText } from "../experiments/text.js";
+import { progressBar } from "./progress.js";
+
+const whole = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
+  return n;
+};
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+interface Options {
+  set: string[];
+  replications?: number;
+  seed?: number;
+  workers?: number;
+  json?: boolean;
+  out?: string;
+  quiet?: boolean;
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option("--set <field=value>", "change a field of the base, e.g. stages.qa.servers=6 (repeatable)", collect, [])
+    .option("-r, --replications <n>", "replications (default: the model's)", whole("--replications", 1))
+    .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
+    .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
+    .option("--json", "print the results as JSON on stdout")
+    .option("-q, --quiet", "nothing on stderr but errors");
+}
+
+function runOptions(o: Options, signal: AbortSignal): RunOptions {
+  const show = !o.quiet && process.stderr.isTTY === true;
+  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined };
+}
+
+const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** `vsm sweep`, `vsm place` and `vsm portfolio`: experiments over many models of one base. */
+export function registerExperimentCommands(program: Command, signal: AbortSignal): void {
+  common(
+    program
+      .command("sweep")
+      .argument("<model>", "a model or scenario file: the base")
+      .requiredOption("--vary <field=values>", "a field and its values: servers=2..5, policy=fifo,priority, or JSON/YAML objects; null removes (repeatable: every combination)", collect, [])
+      .option("-o, --out <file>", "also write the points to a file: .json, .csv, or text for any other extension")
+      .description("run every combination of the varied fields against the base under common random numbers"),
+  ).action(async (file: string, o: Options & { vary: string[] }) => {
+    const vary = o.vary.map(parseVary);
+    const base = loadModel(file, { set: o.set });
+    const { changes, models } = pointModels(file, vary, o.set);
+    const inputs = base.files ?? [file];
+    if (o.out) checkOutput(o.out, inputs);
+    if (!o.quiet) for (const l of sizeWarnings(base, (o.replications ?? base.replications) * (models.length + 1))) process.stderr.write(`warning: ${safeText(l)}\n`);
+    const doc = await sweep(base, models, changes, vary.map((v) => v.path), runOptions(o, signal));
+    const text = sweepTable(doc);
+    if (o.out) {
+      const content = o.out.endsWith(".json") ? json(doc) : o.out.endsWith(".csv") ? await sweepCsv(doc) : text;
+      writeReport(o.out, content, inputs);
+      if (!o.quiet) process.stderr.write(`wrote ${safeText(o.out)}\n`);
+    }
+    process.stdout.write(o.json ? json(doc) : text);
+  });
+
+  common(
+    program
+      .command("place")
+      .argument("<model>", "a model or scenario file with economics")
+      .requiredOption("--hires <n>", "servers to add (a person, or a squad where a server is a squad)", whole("--hires", 1))
+      .option("--at <stages>", "candidate stages, comma-separated (default: every stage with limited servers)")
+      .description("where the next hires do the most good: placements ranked by net value a year"),
+  ).action(async (file: string, o: Options & { hires: number; at?: string }) => {
+    const base = loadModel(file, { set: o.set });
+    const at = o.at?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const doc = await place(base, { ...runOptions(o, signal), hires: o.hires, at });
+    process.stdout.write(o.json ? json(doc) : placeText(doc));
+  });
+
+  common(
+    program
+      .command("portfolio")
+      .argument("<model>", "a model or scenario file")
+      .description("which value stream to map and improve first: streams ranked by weighted severity, and product families"),
+  ).action(async (file: string, o: Options) => {
+    const model = loadModel(file, { set: o.set });
+    const doc = await portfolio(model, runOptions(o, signal));
+    process.stdout.write(o.json ? json(doc) : portfolioText(doc));
+  });
+}
