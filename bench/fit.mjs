@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 if (process.argv[2] === '--child') {
-  const { readStatusMap, readTrackerLog, fitLog, fittedModelText } = await import('../dist/index.js');
+  const { readStatusMap, tallyTrackerLog, fitTally, fittedModelText } = await import('../dist/index.js');
   const t0 = performance.now();
   const map = readStatusMap(process.argv[4]);
-  const log = await readTrackerLog(process.argv[3], map);
+  // As vsm fit does it: one pass, each item reduced as its rows end (a grouped export).
+  const { tally, log } = await tallyTrackerLog(process.argv[3], map);
   const t1 = performance.now();
-  const text = fittedModelText(fitLog(log, map));
+  const text = fittedModelText(fitTally(tally, log));
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ rows: log.rows, items: log.items.length, readSeconds: (t1 - t0) / 1000, fitSeconds: (t2 - t1) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, modelBytes: text.length }));
+  process.stdout.write(JSON.stringify({ rows: log.rows, items: log.items, grouped: log.grouped, maxHeld: log.maxHeld, readSeconds: (t1 - t0) / 1000, fitSeconds: (t2 - t1) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, modelBytes: text.length }));
   process.exit(0);
 }
 
@@ -76,4 +77,4 @@ if (child.status !== 0) {
 }
 const r = JSON.parse(child.stdout);
 const total = r.readSeconds + r.fitSeconds;
-console.log(`${r.rows} rows (${(size / 1048576).toFixed(1)} MiB, ${r.items} items): read ${r.readSeconds.toFixed(2)} s, fit ${r.fitSeconds.toFixed(2)} s, ${Math.round(r.rows / total)} rows/s; peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
+console.log(`${r.rows} rows (${(size / 1048576).toFixed(1)} MiB, ${r.items} items): read ${r.readSeconds.toFixed(2)} s, fit ${r.fitSeconds.toFixed(2)} s, ${Math.round(r.rows / total)} rows/s; peak RSS ${r.maxRssMiB.toFixed(0)} MiB${r.grouped === undefined ? '' : `; grouped by item: ${r.grouped}, at most ${r.maxHeld} item(s) held`}`);

@@ -19,8 +19,8 @@ export { runDocument, diffDocument, type RunDocument, type DiffDocument, type By
 export { compareDocument, type CompareDocument } from "./report/compare.js";
 export type { Figure } from "./stats/interval.js";
 export { readStatusMap, statusMapFrom, type StatusMap } from "./fit/map.js";
-export { readTrackerLog, type TrackerLog, type LogItem, type LogWarning } from "./fit/log.js";
-export { fitLog, type FitResult } from "./fit/estimate.js";
+export { readTrackerLog, scanTrackerLog, type TrackerLog, type LogItem, type LogSummary, type LogWarning, type ItemSink } from "./fit/log.js";
+export { fitLog, fitTally, tallyTrackerLog, type FitResult } from "./fit/estimate.js";
 export { modelText as fittedModelText } from "./fit/write.js";
 export { backtest, type BacktestDocument, type BacktestOptions } from "./fit/backtest.js";
 export { parseVary, pointModels, type Variation } from "./experiments/vary.js";

@@ -5,7 +5,7 @@ import { validateModel } from "../model/validate.js";
 import { safeText } from "../report/format.js";
 import { checkOutput, writeReport } from "../report/write.js";
 import { backtest } from "../fit/backtest.js";
-import { fitLog } from "../fit/estimate.js";
+import { fitTally, tallyTrackerLog } from "../fit/estimate.js";
 import { readTrackerLog } from "../fit/log.js";
 import { readStatusMap } from "../fit/map.js";
 import { backtestText, warningLines } from "../fit/report.js";
@@ -30,9 +30,10 @@ export function registerFitCommands(program: Command, signal: AbortSignal): void
     .action(async (file: string, o: { map: string; out?: string; json?: boolean; quiet?: boolean }) => {
       const map = readStatusMap(o.map);
       if (o.out) checkOutput(o.out, [file, o.map]);
-      const log = await readTrackerLog(file, map);
+      // One pass, holding only the items in flight; warnings once the log is read.
+      const { tally, log } = await tallyTrackerLog(file, map);
       if (!o.quiet) for (const l of warningLines(file, log.warnings)) process.stderr.write(`warning: ${l}\n`);
-      const fit = fitLog(log, map);
+      const fit = fitTally(tally, log);
       const text = modelText(fit);
       // The output must be a model vsm reads: a failure here is a bug, not bad input.
       try {

@@ -83,15 +83,18 @@ export function parallelGroups(order: string[], overlap: (a: string, b: string) 
   return groups;
 }
 
-/** Index-of-dispersion test of arrival counts in equal bins (Cox & Lewis 1966, ch. 6). */
-export function dispersionTest(sorted: number[], from: number, end: number, rate: number): DispersionTest {
+/**
+ * Index-of-dispersion test of arrival counts in equal bins (Cox & Lewis 1966, ch. 6); `counted`:
+ * how many arrivals each time stands for (1 each without it).
+ */
+export function dispersionTest(sorted: ArrayLike<number>, from: number, end: number, rate: number, counted?: ArrayLike<number>): DispersionTest {
   const bin = Math.max(1, 5 / rate);
   const bins = Math.floor((end - from) / bin);
   if (bins < 3) return { bin, bins, index: NaN, p: NaN, poisson: true };
   const counts = new Array<number>(bins).fill(0);
-  for (const t of sorted) {
-    const b = Math.floor((t - from) / bin);
-    if (b >= 0 && b < bins) counts[b]++;
+  for (let i = 0; i < sorted.length; i++) {
+    const b = Math.floor((sorted[i] - from) / bin);
+    if (b >= 0 && b < bins) counts[b] += counted ? counted[i] : 1;
   }
   const mean = counts.reduce((a, b) => a + b, 0) / bins;
   const ss = counts.reduce((a, c) => a + (c - mean) ** 2, 0);
@@ -106,13 +109,27 @@ export function concurrency(spans: [number, number][]): Servers {
   const events: [number, number][] = [];
   for (const [a, b] of spans) if (b > a) events.push([a, 1], [b, -1]);
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const times: number[] = [];
+  const changes: number[] = [];
+  for (const [t, d] of events) {
+    if (times.length && times[times.length - 1] === t) changes[changes.length - 1] += d;
+    else times.push(t), changes.push(d);
+  }
+  return levels(times, changes);
+}
+
+/**
+ * concurrency from the net change in work in progress at each event time, in order: a time's
+ * ends and starts taken at once (no dip to count, no peak that lasts no time).
+ */
+export function levels(times: number[], changes: number[]): Servers {
   const timeAt: number[] = [];
   let level = 0;
   let max = 0;
-  for (let i = 0; i < events.length; i++) {
-    level += events[i][1];
+  for (let i = 0; i < times.length; i++) {
+    level += changes[i];
     max = Math.max(max, level);
-    const dt = i + 1 < events.length ? events[i + 1][0] - events[i][0] : 0;
+    const dt = i + 1 < times.length ? times[i + 1] - times[i] : 0;
     timeAt[level] = (timeAt[level] ?? 0) + dt;
   }
   let busy = 0;
@@ -139,14 +156,30 @@ export function concurrency(spans: [number, number][]): Servers {
  * at once, but its items may then queue for the stage's servers for a while.
  */
 export function findGate(departures: number[]): Gate | null {
-  if (departures.length < GATE_MIN_DEPARTURES) return null;
-  for (const every of [7, 1]) {
+  return gateIn(departures.length, (every) => {
     const hours = every * 24;
     const counts = new Array<number>(hours).fill(0);
-    const phases = departures.map((t) => ((t % every) + every) % every);
-    // A second's slack: 10:00 must not fall into 09:00's hour by rounding.
-    const hourOf = (p: number) => Math.min(hours - 1, Math.floor(p * 24 + 1 / 3600));
-    for (const p of phases) counts[hourOf(p)]++;
+    const earliest = new Array<number>(hours).fill(Infinity);
+    for (const t of departures) {
+      const p = ((t % every) + every) % every;
+      // A second's slack: 10:00 must not fall into 09:00's hour by rounding.
+      const h = Math.min(hours - 1, Math.floor(p * 24 + 1 / 3600));
+      counts[h]++;
+      earliest[h] = Math.min(earliest[h], p);
+    }
+    return { counts, earliest };
+  });
+}
+
+/**
+ * findGate on departures already counted by hour of the week or day, with the earliest phase
+ * (days) in each hour: the form a long log is kept in (sample.ts WeekClock).
+ */
+export function gateIn(departures: number, byHour: (every: 7 | 1) => { counts: number[]; earliest: number[] }): Gate | null {
+  if (departures < GATE_MIN_DEPARTURES) return null;
+  for (const every of [7, 1] as const) {
+    const hours = every * 24;
+    const { counts, earliest } = byHour(every);
     let best = 0;
     let bestCount = -1;
     for (let h = 0; h < hours; h++) {
@@ -154,12 +187,13 @@ export function findGate(departures: number[]): Gate | null {
       for (let k = 0; k < GATE_HOURS; k++) sum += counts[(h + k) % hours];
       if (sum > bestCount) [best, bestCount] = [h, sum];
     }
-    const share = bestCount / departures.length;
+    const share = bestCount / departures;
     if (share >= GATE_SHARE) {
       // The opening is the earliest departure of the window (the first item through the gate),
       // to the minute.
-      const inWindow = phases.filter((p) => (((hourOf(p) - best) % hours) + hours) % hours < GATE_HOURS);
-      return { every, offset: Math.round(Math.min(...inWindow) * 1440) / 1440, share, departures: departures.length };
+      let first = Infinity;
+      for (let k = 0; k < GATE_HOURS; k++) first = Math.min(first, earliest[(best + k) % hours]);
+      return { every, offset: Math.round(first * 1440) / 1440, share, departures };
     }
   }
   return null;

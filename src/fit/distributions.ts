@@ -84,6 +84,8 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
 
 export interface ProcessTimeFit {
   n: number;
+  /** Values observed, when the fit is of a reservoir sample of n of them (sample.ts). */
+  observed?: number;
   chosen: Fitted | { dist: "empirical"; values: number[] };
   lognormal: Fitted;
   gamma: Fitted;

@@ -1,8 +1,10 @@
 import { ModelError } from "../model/errors.js";
-import { type DispersionTest, type Gate, type Parallel, type Servers, concurrency, dispersionTest, findGate, parallelGroups } from "./detect.js";
+import { FitTally, type StageTally, type StreamTally, earlier } from "./accumulate.js";
+import { type DispersionTest, type Gate, type Parallel, type Servers, dispersionTest, gateIn, levels, parallelGroups } from "./detect.js";
 import { type ProcessTimeFit, fitProcessTime, quantile } from "./distributions.js";
-import type { LogItem, LogWarning, TrackerLog } from "./log.js";
+import { type LogSummary, type LogWarning, type TrackerLog, scanTrackerLog } from "./log.js";
 import type { StatusMap } from "./map.js";
+import { Moments, Reservoir } from "./sample.js";
 
 /**
  * Fits a current-state model from a cleaned tracker log: every number with the evidence behind it
@@ -42,7 +44,8 @@ export interface StreamFit {
   overlaps: { a: string; b: string; items: number; of: number }[];
   /** Runs of consecutive route stages worked at once, split into branches of sequential stages. */
   parallel: Parallel[];
-  leadTime: { n: number; p50: number; p85: number; p95: number };
+  /** sampled: the reservoir of lead times the percentiles come from, when smaller than n. */
+  leadTime: { n: number; sampled?: number; p50: number; p85: number; p95: number };
 }
 
 export interface ReworkFit {
@@ -58,7 +61,7 @@ export interface ReworkFit {
 
 export interface StageFit {
   id: string;
-  processTime: ProcessTimeFit | { n: number; chosen: { dist: "fixed"; value: number } } | null;
+    processTime: ProcessTimeFit | { n: number; chosen: { dist: "fixed"; value: number } } | null;
   /** Mean work time of first and of repeat passes. */
   /**
    * Mean work time of first and of repeat passes, and Welch's z for their difference: a repeat
@@ -99,27 +102,42 @@ export function weekStart(ms: number, offsetMinutes: number): { ms: number; iso:
   return { ms: startMs, iso: `${date}T00:00:00${off}` };
 }
 
+/** The log read whole (tests, backtest): the same figures as fitTrackerLog, items in arrival order. */
 export function fitLog(log: TrackerLog, map: StatusMap): FitResult {
+  const tally = new FitTally(map);
+  for (const item of log.items) tally.add(item);
+  return fitTally(tally, { ...log, items: log.items.length });
+}
+
+/** Reads a log in one pass into a tally for fitTally, holding only the items in flight (a grouped export). */
+export async function tallyTrackerLog(file: string, map: StatusMap): Promise<{ tally: FitTally; log: LogSummary }> {
+  let tally = new FitTally(map);
+  const log = await scanTrackerLog(file, map, {
+    item: (item) => tally.add(item),
+    restart: () => (tally = new FitTally(map)),
+  });
+  return { tally, log };
+}
+
+export function fitTally(tally: FitTally, log: LogSummary): FitResult {
   const start = weekStart(log.first, log.offsetMinutes);
   const day = (ms: number) => (ms - start.ms) / DAY_MS;
   const end = day(log.last);
-  const streamIds = [...new Set(map.streams.values())];
-  const byStream = new Map<string, LogItem[]>(streamIds.map((s) => [s, []]));
-  for (const item of log.items) byStream.get(item.stream)!.push(item);
-  const firstArrival = day(log.items[0].arrival);
+  const streamIds = [...new Set(map(tally).streams.values())];
+  const firstArrival = day(tally.firstArrival);
 
   const streams: StreamFit[] = [];
   for (const id of streamIds) {
-    const items = byStream.get(id)!;
-    if (items.length === 0) continue;
-    const fitted = fitStream(id, items, firstArrival, end, day, map);
+    const t = tally.streams.get(id);
+    if (!t || t.items === 0) continue;
+    const fitted = fitStream(t, firstArrival, end, day, map(tally));
     if (fitted.route.length) streams.push(fitted);
   }
   if (streams.length === 0) {
     const seen = log.warnings.find((w) => w.kind === "unknownStatus");
     throw new ModelError([
       {
-        file: map.file,
+        file: map(tally).file,
         path: "stages",
         message: `names none of the work or wait statuses of ${log.file}${seen ? `; statuses found there that it does not name: ${seen.message.replace(/^.*\((.*)\)$/, "$1")}` : ""}`,
       },
@@ -136,77 +154,85 @@ export function fitLog(log: TrackerLog, map: StatusMap): FitResult {
     }
     otherBranches.set(s.id, byStage);
   }
-  const stages = map.stages.map((id) => fitStage(id, log, routeOf, otherBranches, day, end));
+  const stages = tally.stages.map((t) => fitStage(t, routeOf, otherBranches, day, log));
 
   const leadP95 = Math.max(0, ...streams.map((s) => (Number.isFinite(s.leadTime.p95) ? s.leadTime.p95 : 0)));
   // Never more than half the window: a short log still leaves something to measure.
   const warmup = Math.min(Math.ceil(firstArrival + leadP95), Math.floor(end / 2));
   return {
     source: log.file,
-    map: map.file,
-    name: map.name ?? `Fitted from ${log.file.replace(/^.*[\\/]/, "")}`,
+    map: map(tally).file,
+    name: map(tally).name ?? `Fitted from ${log.file.replace(/^.*[\\/]/, "")}`,
     start: start.iso,
     startMs: start.ms,
     warmup,
     horizon: Math.max(1, round(end - warmup, 2)),
     rows: log.rows,
-    items: log.items.length,
+    items: log.items,
     streams,
     stages,
     warnings: log.warnings,
   };
 }
 
-function fitStream(id: string, items: LogItem[], from: number, end: number, day: (ms: number) => number, map: StatusMap): StreamFit {
-  const arrivals = items.map((i) => day(i.arrival)).sort((a, b) => a - b);
-  const window = Math.max(end - from, 1e-9);
-  const rate = arrivals.length / window;
-  const dispersion = dispersionTest(arrivals, from, end, rate);
-  const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
-  const interarrival = !dispersion.poisson && gaps.length >= 2 ? fitProcessTime(gaps) : null;
+const map = (t: FitTally) => t.map;
 
-  const finished = items.filter((i) => i.done !== null);
-  const basis = finished.length ? finished : items;
+/** A sample's fit, saying how many were observed when the sample is a reservoir of them. */
+function fitSample(sample: Reservoir | number[], observed?: number): ProcessTimeFit {
+  const values = Array.isArray(sample) ? sample : sample.values;
+  // Sorted: the fit of a reservoir must not depend on the order items came in.
+  const fit = fitProcessTime([...values].sort((a, b) => a - b));
+  const seen = Array.isArray(sample) ? (observed ?? values.length) : sample.seen;
+  return seen > fit.n ? { ...fit, observed: seen } : fit;
+}
+
+function fitStream(t: StreamTally, from: number, end: number, day: (ms: number) => number, map: StatusMap): StreamFit {
+  const id = t.id;
+  const counted = t.arrivals.sorted();
+  const arrivals = counted.times.map(day);
+  const window = Math.max(end - from, 1e-9);
+  const rate = t.items / window;
+  const dispersion = dispersionTest(arrivals, from, end, rate, counted.values);
+  let interarrival: ProcessTimeFit | null = null;
+  if (!dispersion.poisson && t.items >= 3) {
+    // Arrivals that share a bin of a coarsened TimeCounts are spread evenly across it.
+    const gaps = new Reservoir(`${id}/interarrival`);
+    const width = t.arrivals.width / DAY_MS;
+    let prev = NaN;
+    for (let i = 0; i < arrivals.length; i++) {
+      const c = counted.values[i];
+      for (let j = 0; j < c; j++) {
+        const at = t.arrivals.width === 1 ? arrivals[i] : arrivals[i] + ((j + 0.5) / c) * width;
+        if (!Number.isNaN(prev)) gaps.add(at - prev);
+        prev = at;
+      }
+    }
+    interarrival = fitSample(gaps);
+  }
+
+  const basis = t.finished ? t.done : t.all;
+  const S = map.stages.length;
+  const index = new Map(map.stages.map((s, i) => [s, i]));
   // Order stages by pairwise precedence of first entry (Copeland): robust to optional steps.
-  const firstEntry = basis.map((item) => {
-    const m = new Map<string, number>();
-    for (const s of item.segments) if (!m.has(s.role.stage)) m.set(s.role.stage, s.entered);
-    return m;
-  });
-  const stages = map.stages.filter((st) => firstEntry.filter((m) => m.has(st)).length / basis.length >= RARELY);
+  const stages = map.stages.filter((st, i) => basis.visited[i] / basis.items >= RARELY);
   const wins = new Map(stages.map((s) => [s, 0]));
   for (const a of stages) {
     for (const b of stages) {
       if (a === b) continue;
-      let before = 0;
-      let after = 0;
-      for (const m of firstEntry) {
-        const ta = m.get(a);
-        const tb = m.get(b);
-        if (ta === undefined || tb === undefined) continue;
-        if (ta < tb) before++;
-        else if (ta > tb) after++;
-      }
+      const before = basis.before[index.get(a)! * S + index.get(b)!];
+      const after = basis.before[index.get(b)! * S + index.get(a)!];
       if (before > after) wins.set(a, wins.get(a)! + 1);
     }
   }
   const order = [...stages].sort((a, b) => wins.get(b)! - wins.get(a)! || map.stages.indexOf(a) - map.stages.indexOf(b));
   const route = order.map((stage) => {
-    const visited = firstEntry.filter((m) => m.has(stage)).length;
-    return { stage, visited, of: basis.length, share: visited / basis.length };
+    const visited = basis.visited[index.get(stage)!];
+    return { stage, visited, of: basis.items, share: visited / basis.items };
   });
   // Two stages run in parallel when an item is in statuses of both at once.
   const overlap = (a: string, b: string) => {
-    let of = 0;
-    let n = 0;
-    for (const item of basis) {
-      const sa = item.segments.filter((s) => s.role.stage === a);
-      const sb = item.segments.filter((s) => s.role.stage === b);
-      if (!sa.length || !sb.length) continue;
-      of++;
-      if (sa.some((x) => sb.some((y) => x.entered < (y.left ?? Infinity) && y.entered < (x.left ?? Infinity)))) n++;
-    }
-    return { a, b, items: n, of };
+    const [i, j] = [index.get(a)!, index.get(b)!].sort((x, y) => x - y);
+    return { a, b, items: basis.atOnce[i * S + j], of: basis.both[i * S + j] };
   };
   const overlaps = [];
   for (let i = 0; i + 1 < order.length; i++) {
@@ -214,124 +240,108 @@ function fitStream(id: string, items: LogItem[], from: number, end: number, day:
     if (o.items > 0) overlaps.push(o);
   }
   const parallel = parallelGroups(order, overlap);
-  const leads = finished.map((i) => (i.done! - i.arrival) / DAY_MS).sort((a, b) => a - b);
+  const leads = [...t.leadTimes.values].sort((a, b) => a - b);
   return {
     id,
     name: [...map.streams].find(([, v]) => v === id)?.[0] ?? id,
-    arrivals: items.length,
-    completed: finished.length,
+    arrivals: t.items,
+    completed: t.finished,
     rate,
     dispersion,
     interarrival,
     route,
     overlaps,
     parallel,
-    leadTime: { n: leads.length, p50: quantile(leads, 0.5), p85: quantile(leads, 0.85), p95: quantile(leads, 0.95) },
+    leadTime: { n: t.finished, ...(t.leadTimes.seen > leads.length ? { sampled: leads.length } : {}), p50: quantile(leads, 0.5), p85: quantile(leads, 0.85), p95: quantile(leads, 0.95) },
   };
 }
 
 function fitStage(
-  id: string,
-  log: TrackerLog,
+  t: StageTally,
   routeOf: Map<string, string[]>,
   otherBranches: Map<string, Map<string, Set<string>>>,
   day: (ms: number) => number,
-  end: number,
+  log: LogSummary,
 ): StageFit {
-  const work: number[] = [];
-  const first: number[] = [];
-  const repeat: number[] = [];
-  const waits: number[] = [];
-  const departures: number[] = [];
-  const spans: [number, number][] = [];
+  const id = t.id;
   const byPass = new Map<number, { passes: number; returns: number }>();
-  const destinations: Record<string, number> = {};
+  const destinations = new Map<string, { count: number; first: [number, string, number] }>();
   let passes = 0;
   let returns = 0;
-  for (const item of log.items) {
-    const route = routeOf.get(item.stream) ?? [];
-    const parallelTo = otherBranches.get(item.stream)?.get(id);
-    let pass = 0;
-    item.segments.forEach((s, i) => {
-      if (s.role.stage !== id) return;
-      if (s.role.kind === "wait") {
-        if (s.left !== null) {
-          waits.push((s.left - s.entered) / DAY_MS);
-          departures.push(day(s.left));
-        }
-        return;
+  for (const e of [...t.passEnds.values()].sort((a, b) => a.pass - b.pass)) {
+    const route = routeOf.get(e.stream) ?? [];
+    const parallelTo = otherBranches.get(e.stream)?.get(id);
+    passes += e.count;
+    const bp = byPass.get(e.pass) ?? { passes: 0, returns: 0 };
+    byPass.set(e.pass, bp);
+    bp.passes += e.count;
+    if (e.next === null) continue;
+    // A return: the status entered when the work ended belongs to this stage again or to one
+    // earlier in the route.
+    const here = route.indexOf(id);
+    const there = route.indexOf(e.next);
+    if (parallelTo?.has(e.next)) continue;
+    if (e.next === id || (there >= 0 && here >= 0 && there < here)) {
+      returns += e.count;
+      bp.returns += e.count;
+      const d = destinations.get(e.next);
+      if (!d) destinations.set(e.next, { count: e.count, first: e.first });
+      else {
+        d.count += e.count;
+        if (earlier(e.first, d.first)) d.first = e.first;
       }
-      const prev = item.segments[i - 1];
-      if (!(prev && prev.role.kind === "wait" && prev.role.stage === id)) departures.push(day(s.entered));
-      spans.push([day(s.entered), s.left === null ? end : day(s.left)]);
-      if (s.left === null) return;
-      const d = (s.left - s.entered) / DAY_MS;
-      work.push(d);
-      pass++;
-      (pass === 1 ? first : repeat).push(d);
-      // A return: the status entered when this work ended belongs to this stage again or to one
-      // earlier in the route. By time, not by list order: in parallel work a branch's statuses
-      // interleave with the other branch's.
-      let next: (typeof item.segments)[number] | undefined;
-      for (let j = i + 1; j < item.segments.length && !next; j++) if (item.segments[j].entered >= s.left) next = item.segments[j];
-      if (!next && item.done === null) return; // still open: the pass's outcome is not known
-      passes++;
-      const bp = byPass.get(pass) ?? { passes: 0, returns: 0 };
-      byPass.set(pass, bp);
-      bp.passes++;
-      if (!next) return;
-      const here = route.indexOf(id);
-      const there = route.indexOf(next.role.stage);
-      if (parallelTo?.has(next.role.stage)) return;
-      if (next.role.stage === id || (there >= 0 && here >= 0 && there < here)) {
-        returns++;
-        bp.returns++;
-        destinations[next.role.stage] = (destinations[next.role.stage] ?? 0) + 1;
-      }
-    });
+    }
   }
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   let processTime: StageFit["processTime"] = null;
-  if (work.length) {
-    const m = mean(work);
-    const sd = Math.sqrt(work.reduce((a, x) => a + (x - m) ** 2, 0) / work.length);
+  const work = t.work;
+  if (work.n) {
+    const m = work.average();
+    const sd = Math.sqrt(work.variance(0));
     // Timestamps to the second make a fixed time look a little variable.
-    processTime = sd <= FIXED_CV * m || work.length < 2 ? { n: work.length, chosen: { dist: "fixed", value: m } } : fitProcessTime(work);
+    processTime = sd <= FIXED_CV * m || work.n < 2 ? { n: work.n, chosen: { dist: "fixed", value: m } } : fitSample(t.workSample);
   }
   let rework: ReworkFit | null = null;
   if (returns >= REWORK_MIN_RETURNS && returns >= REWORK_MIN_SHARE * passes) {
-    const to = Object.entries(destinations).sort((a, b) => b[1] - a[1])[0][0];
+    // In the order the items first returned there, as they arrived: ties for the most go to the first.
+    const dest = Object.fromEntries([...destinations].sort((a, b) => (earlier(a[1].first, b[1].first) ? -1 : 1)).map(([k, v]) => [k, v.count]));
+    const to = Object.entries(dest).sort((a, b) => b[1] - a[1])[0][0];
     rework = {
       passes,
       returns,
       probability: returns / passes,
       to,
-      destinations,
+      destinations: dest,
       byPass: [...byPass].sort((a, b) => a[0] - b[0]).map(([pass, v]) => ({ pass, ...v })),
     };
   }
+  // Open work lasts to the log's end.
+  const wip = t.wip;
+  if (t.openWork) wip.add(log.last, -t.openWork);
+  const counted = wip.sorted();
   return {
     id,
     processTime,
-    passes: effortOfPasses(first, repeat),
-    servers: concurrency(spans),
+    passes: effortOf(t.firstPass, t.repeatPass),
+    servers: levels(counted.times.map(day), counted.values),
     rework,
     strayReturns: rework ? 0 : returns,
-    gate: findGate(departures),
-    wait: { n: waits.length, mean: mean(waits) },
+    gate: gateIn(t.departures.n, (every) => t.departures.hours(every, log.offsetMinutes)),
+    wait: { n: t.waits.n, mean: t.waits.average() },
   };
 }
 
+/** Welch's z for the difference of the mean effort of repeat and first passes. */
+export function effortOf(a: Moments, b: Moments): StageFit["passes"] {
+  const z = (b.average() - a.average()) / Math.sqrt(a.variance(1) / a.n + b.variance(1) / b.n);
+  return { first: { n: a.n, mean: a.average() }, repeat: { n: b.n, mean: b.average() }, z, differs: Math.abs(z) > 1.96 };
+}
+
 export function effortOfPasses(first: number[], repeat: number[]): StageFit["passes"] {
-  const stats = (xs: number[]) => {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const v = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : NaN;
-    return { n: xs.length, mean: xs.length ? m : NaN, v };
-  };
-  const a = stats(first);
-  const b = stats(repeat);
-  const z = (b.mean - a.mean) / Math.sqrt(a.v / a.n + b.v / b.n);
-  return { first: { n: a.n, mean: a.mean }, repeat: { n: b.n, mean: b.mean }, z, differs: Math.abs(z) > 1.96 };
+  const a = new Moments();
+  const b = new Moments();
+  for (const x of first) a.add(x);
+  for (const x of repeat) b.add(x);
+  return effortOf(a, b);
 }
 
 export function round(x: number, digits: number): number {

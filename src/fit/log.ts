@@ -40,9 +40,11 @@ export interface LogItem {
   segments: Segment[];
 }
 
-export interface TrackerLog {
+/** What a read of the log says besides its items. */
+export interface LogSummary {
   file: string;
-  items: LogItem[];
+  /** Items read (of streams the map names). */
+  items: number;
   rows: number;
   /** Earliest and latest time of the export, ms. */
   first: number;
@@ -50,6 +52,14 @@ export interface TrackerLog {
   /** Offset (minutes east of UTC) of the first timestamp: the log's own time zone. */
   offsetMinutes: number;
   warnings: LogWarning[];
+  /** Whether each item's rows were together in the file, so each was handed on as its rows ended. */
+  grouped: boolean;
+  /** The most items whose rows were held at once: 1 for a grouped file, every item otherwise. */
+  maxHeld: number;
+}
+
+export interface TrackerLog extends Omit<LogSummary, "items"> {
+  items: LogItem[];
 }
 
 const WARNINGS = {
@@ -64,6 +74,7 @@ const WARNINGS = {
   skew: "rows whose Entered is after their Left (clock skew): Left taken as the next row's Entered, or as Entered",
   open: "items still open at export (no terminal status): their finished work is used, their lead time is not",
   afterDone: "rows after an item reached a terminal status (reopened work): the item is taken as still open",
+  notGrouped: "rows of an item are not together: memory grows with the log; sort the export by item",
 } as const;
 type Kind = keyof typeof WARNINGS;
 
@@ -138,7 +149,35 @@ interface Raw {
   lastEntered: number;
 }
 
+/** The whole log in memory, items in order of arrival: for the tests and the backtest. */
 export async function readTrackerLog(file: string, map: StatusMap): Promise<TrackerLog> {
+  const items: LogItem[] = [];
+  const summary = await scanTrackerLog(file, map, {
+    item: (item) => items.push(item),
+    restart: () => (items.length = 0),
+  });
+  items.sort((a, b) => a.arrival - b.arrival || (a.key < b.key ? -1 : 1));
+  const { items: _, ...rest } = summary;
+  return { ...rest, items };
+}
+
+/** Where the reader hands each clean item; restart: forget them, the file is read again. */
+export interface ItemSink {
+  item(item: LogItem): void;
+  restart(): void;
+}
+
+/** Thrown inside a grouped read when an item's rows turn up again after another item's. */
+class NotGrouped extends Error {}
+
+/**
+ * Reads the log and hands each item on, cleaned, as soon as its rows are all read. Tracker
+ * exports list an item's rows together: then an item ends where the next begins, and only one is
+ * held at a time. When an item's rows turn up again after another's, the items handed on so far
+ * are incomplete: the sink is told to restart and the file is read again holding every item to
+ * the end (the way of a log sorted by time), with a warning.
+ */
+export async function scanTrackerLog(file: string, map: StatusMap, sink: ItemSink): Promise<LogSummary> {
   try {
     if (statSync(file).isDirectory()) fail(file, "", "is a directory, not a CSV file");
   } catch (e) {
@@ -146,11 +185,29 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
     const code = (e as NodeJS.ErrnoException).code;
     fail(file, "", code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? (e as Error).message})`);
   }
+  try {
+    return await scan(file, map, sink, true);
+  } catch (e) {
+    if (!(e instanceof NotGrouped)) throw e;
+    sink.restart();
+    return scan(file, map, sink, false, e.message);
+  }
+}
+
+async function scan(file: string, map: StatusMap, sink: ItemSink, grouped: boolean, regroupLine?: string): Promise<LogSummary> {
   const warnings = new Warnings();
+  if (regroupLine !== undefined) warnings.add("notGrouped", Number(regroupLine));
   const statusNames: string[] = [];
   const statusIndex = new Map<string, number>();
   const items = new Map<string, Raw>();
+  // Items of streams the map does not name: few (epics and the like), and their rows need not
+  // be together.
   const skipped = new Set<string>();
+  // Keys of items already handed on: a key seen again means the file is not grouped by item.
+  const ended = new Set<string>();
+  let current: string | null = null;
+  let count = 0;
+  let maxHeld = 0;
   let line = 0;
   let col: Record<keyof StatusMap["columns"], number> | null = null;
   let width = 0;
@@ -158,6 +215,12 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
   let last = -Infinity;
   let offsetMinutes: number | null = null;
 
+  const handOn = (key: string): void => {
+    const item = clean(key, items.get(key)!, statusNames, map, warnings);
+    items.delete(key);
+    count++;
+    sink.item(item);
+  };
   const onRow = (row: string[]): void => {
     line++;
     if (col === null) {
@@ -189,6 +252,10 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
     }
     first = Math.min(first, entered.ms);
     last = Math.max(last, entered.ms, Number.isNaN(left.ms) ? -Infinity : left.ms);
+    if (skipped.has(key)) {
+      warnings.add("unknownStream", line);
+      return;
+    }
     let item = items.get(key);
     if (!item) {
       const streamId = map.streams.get(row[col.stream]);
@@ -197,10 +264,16 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
         warnings.add("unknownStream", line);
         return;
       }
+      if (grouped) {
+        if (ended.has(key)) throw new NotGrouped(String(line));
+        if (current !== null) {
+          handOn(current);
+          ended.add(current);
+        }
+        current = key;
+      }
       items.set(key, (item = { stream: streamId, rows: [], lastEntered: -Infinity }));
-    } else if (skipped.has(key)) {
-      warnings.add("unknownStream", line);
-      return;
+      maxHeld = Math.max(maxHeld, items.size);
     }
     const status = row[col.status];
     let s = statusIndex.get(status);
@@ -233,19 +306,13 @@ export async function readTrackerLog(file: string, map: StatusMap): Promise<Trac
       source.pipe(parser);
     });
   } catch (e) {
-    if (e instanceof ModelError) throw e;
+    if (e instanceof ModelError || e instanceof NotGrouped) throw e;
     fail(file, `line ${line + 1}`, `cannot be read as CSV: ${(e as Error).message}`);
   }
   if (col === null) fail(file, "", "is empty: it needs a header line and at least one row");
-  if (items.size === 0) fail(file, "", `has no rows the map can use (${map.file} names streams ${[...map.streams.keys()].map((s) => JSON.stringify(s)).join(", ")})`);
-
-  const out: LogItem[] = [];
-  for (const [key, raw] of items) {
-    const item = clean(key, raw, statusNames, map, warnings);
-    if (item) out.push(item);
-  }
-  out.sort((a, b) => a.arrival - b.arrival || (a.key < b.key ? -1 : 1));
-  return { file, items: out, rows: line - 1, first, last, offsetMinutes: offsetMinutes ?? 0, warnings: warnings.list() };
+  if (items.size === 0 && count === 0) fail(file, "", `has no rows the map can use (${map.file} names streams ${[...map.streams.keys()].map((s) => JSON.stringify(s)).join(", ")})`);
+  for (const key of [...items.keys()]) handOn(key);
+  return { file, items: count, rows: line - 1, first, last, offsetMinutes: offsetMinutes ?? 0, warnings: warnings.list(), grouped, maxHeld };
 }
 
 function header(row: string[], file: string, map: StatusMap): Record<keyof StatusMap["columns"], number> {
@@ -271,7 +338,7 @@ function fail(file: string, path: string, message: string): never {
 }
 
 /** One item's rows, repaired: sorted, deduplicated, every Left known, unmapped time handed on. */
-function clean(key: string, raw: Raw, names: string[], map: StatusMap, warnings: Warnings): LogItem | null {
+function clean(key: string, raw: Raw, names: string[], map: StatusMap, warnings: Warnings): LogItem {
   const n = raw.rows.length / 4;
   const order = Array.from({ length: n }, (_, i) => i);
   const r = raw.rows;

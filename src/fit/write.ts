@@ -34,7 +34,8 @@ function fitEvidence(fit: StageFit["processTime"] | ProcessTimeFit, what: string
   if (!fit) return `no finished ${what} observed`;
   if (!("gamma" in fit)) return `${fit.n} ${what}, all about the same length (cv under 0.01): a fixed time`;
   const pick = fit.chosen.dist === "empirical" ? `neither fits: the sample's ${fit.chosen.values.length} quantiles` : `${fit.chosen.dist} fits better`;
-  return `${fit.n} ${what}; KS distance lognormal ${f3(fit.lognormal.ks)}, gamma ${f3(fit.gamma.ks)} (5% critical ${f3(fit.critical)}): ${pick}`;
+  const n = fit.observed ? `${fit.observed} ${what}, a uniform sample of ${fit.n} fitted (reservoir, fixed seed)` : `${fit.n} ${what}`;
+  return `${n}; KS distance lognormal ${f3(fit.lognormal.ks)}, gamma ${f3(fit.gamma.ks)} (5% critical ${f3(fit.critical)}): ${pick}`;
 }
 
 export function modelText(fit: FitResult): string {
@@ -137,7 +138,7 @@ function streamText(s: StreamFit, push: (...l: string[]) => void): void {
     push(`    # interarrival: ${fitEvidence(s.interarrival, "gaps")}`, `    arrivals: { interarrival: ${distText(s.interarrival)} }`);
   } else push(`    arrivals: { rate: ${n4(s.rate)} }`);
   const lt = s.leadTime;
-  push(`    # observed lead time: p50 ${f2(lt.p50)}, p85 ${f2(lt.p85)}, p95 ${f2(lt.p95)} d (${lt.n} finished items)`);
+  push(`    # observed lead time: p50 ${f2(lt.p50)}, p85 ${f2(lt.p85)}, p95 ${f2(lt.p95)} d (${lt.n} finished items${lt.sampled ? `; percentiles of a uniform sample of ${lt.sampled}` : ""})`);
   for (const o of s.overlaps) push(`    # ${o.a} and ${o.b}: an item was in both at once for ${o.items} of the ${o.of} items that visited both`);
   push("    route:");
   const step = (r: StreamFit["route"][number], indent: string, first: string) =>
