@@ -40,6 +40,7 @@ p,li{max-width:75ch}
 .figure{overflow-x:auto;margin:.5em 0 1em;border:1px solid var(--line);border-radius:6px;padding:8px;background:#fff}
 .figure svg{display:block;width:100%;height:auto}
 .figure svg.wide{min-width:720px}
+.figure svg.vsm{min-width:560px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:12px}
 .grid>div{min-width:0}
 .caption{font-size:.85rem;color:var(--muted);margin:.2em 0 .6em}
@@ -59,7 +60,7 @@ svg .muted{fill:var(--muted)}
   body{font-size:11px}
   main{max-width:none;padding:0}
   .figure{overflow:visible;break-inside:avoid;border:none}
-  .figure svg.wide{min-width:0}
+  .figure svg.wide,.figure svg.vsm{min-width:0}
   h2{break-after:avoid}
   section{break-inside:auto}
   .grid{grid-template-columns:1fr 1fr}

@@ -35,7 +35,7 @@ export function streamMap(model: Model, doc: RunDocument, stream: string, label:
   const width = route.width + summaryW + 16;
   const height = route.height + LADDER + 30;
   const out: string[] = [];
-  out.push(`<svg role="img" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg" data-chart="value-stream-map" data-stream="${escapeHtml(stream)}">`);
+  out.push(`<svg class="vsm" role="img" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg" data-chart="value-stream-map" data-stream="${escapeHtml(stream)}">`);
   out.push(`<title>Value stream map: ${nameOf(stream, spec.name)} (${escapeHtml(label)})</title>`);
   out.push(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#b54708"/></marker></defs>`);
   route.draw(8, 8, out);
