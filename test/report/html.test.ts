@@ -123,6 +123,7 @@ describe("HTML report", () => {
     expect(count("cost-pareto")).toBe(1);
     expect(count("ladder")).toBe(4);
     expect(html).toContain('data-table="comparison"');
+    expect(html).toContain('data-table="answer"');
     // Rework with its rate, the gate's schedule, the optional step's share.
     expect(html).toContain("rework 20%");
     expect(html).toContain("gate every 2 days");
@@ -137,7 +138,7 @@ describe("HTML report", () => {
     expect(html).toContain("&lt;/svg&gt;&lt;script&gt;bad()");
     // Every tag in the page is one the report writes.
     const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase()));
-    const allowed = "html head meta title style body main header section h1 h2 h3 p ul li b span div table thead tbody tr th td svg defs marker path g rect text line circle tspan".split(" ");
+    const allowed = "html head meta title style body main header section details summary h1 h2 h3 p ul li b span div table thead tbody tr th td svg defs marker path g rect text line circle tspan".split(" ");
     expect([...tags].filter((t) => !allowed.includes(t))).toEqual([]);
   });
 

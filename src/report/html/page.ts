@@ -37,6 +37,10 @@ p,li{max-width:75ch}
 .answer{background:var(--panel);border-left:6px solid var(--base);padding:.6em 1em;margin:1em 0}
 .answer li{margin:.25em 0}
 .answer .money{font-weight:600}
+.answer .lead{font-size:1.2rem;margin:.3em 0 .6em;max-width:none}
+.answer .figure{background:#fff}
+summary{cursor:pointer;color:var(--muted);font-size:.9rem}
+
 .figure{overflow-x:auto;margin:.5em 0 1em;border:1px solid var(--line);border-radius:6px;padding:8px;background:#fff}
 .figure svg{display:block;width:100%;height:auto}
 .figure svg.wide{min-width:720px}

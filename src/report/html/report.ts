@@ -1,8 +1,8 @@
 import type { Model } from "../../model/types.js";
-import { type CompareDocument, headlines } from "../compare.js";
+import type { CompareDocument } from "../compare.js";
 import type { RunDocument } from "../document.js";
 import { num } from "../format.js";
-import { amount } from "../money.js";
+import { amount, moneyHeadline } from "../money.js";
 import { cdfChart, legend } from "./cdf.js";
 import { escapeHtml, nameOf } from "./escape.js";
 import { orgMap } from "./orgmap.js";
@@ -31,7 +31,7 @@ export function htmlReport(doc: RunDocument | CompareDocument, models: Model[]):
   body.push(
     `<p class="meta">${cmp ? `Against ${cmp.scenarios.length} future state${cmp.scenarios.length === 1 ? "" : "s"}, ${base.replications} paired replications (common random numbers)` : `${base.replications} replications`}, seed ${base.seed}, generator ${escapeHtml(base.generator)}; ${num(base.horizon)} ${u}s measured after ${num(base.warmup)} ${u}s of warm-up; times in ${u}s. Source: ${escapeHtml(base.source)}</p></header>`,
   );
-  body.push(`<section class="answer" data-section="answer"><h2>The answer</h2><ul>${answer(doc, cmp).map((l) => `<li>${l}</li>`).join("")}</ul></section>`);
+  body.push(`<section class="answer" data-section="answer"><h2>The answer</h2>${cmp ? answerTable(cmp) : `<ul>${answer(doc).map((l) => `<li>${l}</li>`).join("")}</ul>`}</section>`);
 
   body.push(`<section data-section="organization-map"><h2>Organization map</h2>`);
   body.push(`<p class="caption">Each stream is a swimlane; a shared service is drawn once, across every stream that crosses it. Red: the flow constraint (where work waits most); orange: the busiest stage.</p>`);
@@ -92,9 +92,8 @@ export function htmlReport(doc: RunDocument | CompareDocument, models: Model[]):
   return page(`${base.model}: vsm-sim report`, body);
 }
 
-/** One sentence per scenario as `compare` prints it (money first), or the run's headline. */
-function answer(doc: RunDocument | CompareDocument, cmp: CompareDocument | null): string[] {
-  if (cmp) return headlines(cmp).map((l) => (/ (saves|costs) /.test(l) && !/ lead time /.test(l) ? `<span class="money">${escapeHtml(l)}</span>` : escapeHtml(l)));
+/** The run's headline: the constraint, each stream's p85 lead time, the money. */
+function answer(doc: RunDocument | CompareDocument): string[] {
   const run = doc as RunDocument;
   const u = escapeHtml(run.timeUnit);
   const out: string[] = [];
@@ -103,4 +102,58 @@ function answer(doc: RunDocument | CompareDocument, cmp: CompareDocument | null)
   for (const [id, s] of Object.entries(run.streams)) out.push(`${nameOf(id, s.name)}: 85% of items done within ${num(s.leadTime.p85.mean)} ${u}s; flow efficiency ${num(s.flowEfficiency.mean * 100)}%.`);
   if (run.economics) out.push(`<span class="money">The flow costs ${escapeHtml(amount(run.economics.total.mean, run.economics.currency))} a year.</span>`);
   return out;
+}
+
+/**
+ * A future state in one sentence, as `compare` says it (money first, then each stream's p85 lead
+ * time with its change and 95% interval), so five scenarios read as five lines.
+ */
+function scenarioSentence(cmp: CompareDocument, s: CompareDocument["scenarios"][number]): string {
+  const u = escapeHtml(cmp.base.timeUnit);
+  const parts: string[] = [];
+  if (s.diff.economics && cmp.base.economics) parts.push(`<span class="money">${escapeHtml(moneyHeadline(s.diff.economics, cmp.base.economics.currency))}</span>`);
+  const streams = Object.entries(s.diff.streams).map(([id, d]) => {
+    const b = cmp.base.streams[id].leadTime.p85.mean;
+    const a = s.run.streams[id].leadTime.p85.mean;
+    const r = d.leadTime.p85.relative;
+    const change = d.leadTime.p85.unstable
+      ? " (grows with the run: no steady state)"
+      : r && Number.isFinite(r.mean)
+        ? ` (<span class="${d.leadTime.p85.significant ? (r.mean < 0 ? "better" : "worse") : ""}">${r.mean > 0 ? "+" : ""}${num(r.mean * 100)}%</span>${r.ci95 === null ? "" : `, 95% CI ${num((r.mean - r.ci95) * 100)} to ${num((r.mean + r.ci95) * 100)}%`})`
+        : "";
+    return `${nameOf(id, s.run.streams[id].name)} ${num(b)} → ${num(a)}${change}`;
+  });
+  parts.push(`p85 lead time in ${u}s: ${streams.join("; ")}`);
+  return `<b>${escapeHtml(s.name)}</b>: ${parts.join(". ")}.`;
+}
+
+/**
+ * The answer at a glance: the best future state in one sentence, then one row per future state:
+ * its net value a year and each stream's change in p85 lead time, green where it helps (the
+ * interval excludes zero), red where it hurts; the sentences as `compare` prints them follow.
+ */
+function answerTable(cmp: CompareDocument): string {
+  const ids = Object.keys(cmp.base.streams);
+  const money = cmp.base.economics ? cmp.base.economics.currency : null;
+  const score = (s: CompareDocument["scenarios"][number]) =>
+    s.diff.economics ? s.diff.economics.netValue.mean : -ids.reduce((a, id) => a + (s.diff.streams[id]?.leadTime.p85.relative?.mean ?? 0), 0);
+  const best = [...cmp.scenarios].sort((a, b) => score(b) - score(a))[0];
+  const rows = cmp.scenarios.map((s) => {
+    const net = s.diff.economics && money ? `<td class="${s.diff.economics.netValue.mean >= 0 ? "better" : "worse"}">${escapeHtml(amount(s.diff.economics.netValue.mean, money))}</td>` : "";
+    const cells = ids.map((id) => {
+      const d = s.diff.streams[id]?.leadTime.p85;
+      const r = d?.relative;
+      if (!d || !r || !Number.isFinite(r.mean)) return "<td>-</td>";
+      const cls = d.significant ? (r.mean < 0 ? "better sig" : "worse sig") : "";
+      return `<td class="${cls}">${r.mean > 0 ? "+" : ""}${num(r.mean * 100)}%${d.unstable ? " !" : ""}</td>`;
+    });
+    return `<tr><td>${escapeHtml(s.name)}</td>${net}${cells.join("")}</tr>`;
+  });
+  const head = `<tr><th>Future state</th>${money ? "<th>Net value a year</th>" : ""}${ids.map((id) => `<th>${nameOf(id, cmp.base.streams[id].name)} p85</th>`).join("")}</tr>`;
+  return [
+    `<p class="lead"><b>${escapeHtml(best.name)}</b> ${best.diff.economics && money ? escapeHtml(moneyHeadline(best.diff.economics, money)) : "shortens lead times most"}.</p>`,
+    `<div class="figure"><table data-table="answer"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`,
+    `<p class="caption">Change in each stream's p85 lead time (85% of items done within it) against the base; green: shorter, red: longer, where the 95% interval excludes zero; net value: the fall in the cost of the flow less any added payroll.</p>`,
+    `<details><summary>In words, with 95% intervals</summary><ul>${cmp.scenarios.map((s) => `<li>${scenarioSentence(cmp, s)}</li>`).join("")}</ul></details>`,
+  ].join("");
 }
