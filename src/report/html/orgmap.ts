@@ -85,7 +85,7 @@ export function orgMap(model: Model, doc: RunDocument): string {
     const top = y(lane);
     const mid = top + LANE / 2;
     out.push(`<rect x="0" y="${top}" width="${width}" height="${LANE}" fill="${lane % 2 ? "#f5f7f9" : "#ffffff"}"/>`);
-    out.push(`<text x="8" y="${mid - 4}" font-weight="600" font-size="13">${nameOf(id, model.streams[id].name)}</text>`);
+    out.push(`<text x="8" y="${mid - 4}" font-weight="600" font-size="13">${clip(nameOf(id, model.streams[id].name), model.streams[id].name || id, 18)}<title>${nameOf(id, model.streams[id].name)}</title></text>`);
     const s = doc.streams[id];
     if (s) out.push(`<text x="8" y="${mid + 14}" font-size="11" class="muted">p85 ${num(s.leadTime.p85.mean)} ${escapeHtml(doc.timeUnit)}s</text>`);
     const cols = stagesOf(model.streams[id].route).map((st) => column.get(st)!);
@@ -117,7 +117,7 @@ export function orgMap(model: Model, doc: RunDocument): string {
       `<rect x="${left}" y="${top}" width="${BOX}" height="${bottom - top}" rx="6" fill="${isConstraint ? "#fef3f2" : "#ffffff"}" stroke="${stroke}" stroke-width="${isConstraint ? 4 : isBusiest ? 3 : 1.5}"${lanes.length > 1 ? "" : ""}/>`,
     );
     let ty = top + 15;
-    out.push(`<text x="${left + 6}" y="${ty}" font-size="11.5" font-weight="600">${clip(nameOf(id, st.name), st.name || id)}</text>`);
+    out.push(`<text x="${left + 6}" y="${ty}" font-size="11.5" font-weight="600">${clip(nameOf(id, st.name), st.name || id, 22)}</text>`);
     for (const l of lines) out.push(`<text x="${left + 6}" y="${(ty += 13)}" font-size="10.5">${l}</text>`);
     if (isConstraint) out.push(`<text x="${left + 6}" y="${bottom - 6}" font-size="10.5" font-weight="700" fill="#b42318">FLOW CONSTRAINT</text>`);
     else if (isBusiest) out.push(`<text x="${left + 6}" y="${bottom - 6}" font-size="10.5" font-weight="700" fill="#b54708">BUSIEST</text>`);

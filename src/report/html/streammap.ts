@@ -110,20 +110,20 @@ function stageBlock(step: RouteStep & { kind: "stage" }, _steps: RouteStep[], mo
       // Wait triangle (inventory), the mean wait per item beneath it.
       out.push(`<path d="M${x + 8},${mid + 10}L${x + 24},${mid - 16}L${x + 40},${mid + 10}Z" fill="#fde68a" stroke="#b54708"/>`);
       out.push(`<text x="${x + 24}" y="${mid + 5}" font-size="11" font-weight="700" text-anchor="middle">I</text>`);
-      out.push(`<text x="${x + 24}" y="${mid + 26}" font-size="10.5" text-anchor="middle">${num(wait)} ${u}s</text>`);
+      out.push(`<text x="${x + 27}" y="${mid + 26}" font-size="9.5" text-anchor="middle">${num(wait)} ${u}s</text>`);
       if (st.batch) out.push(`<text x="${x + 4}" y="${mid + 40}" font-size="9.5" class="muted">${gateText(st.batch, model.timeUnit)}</text>`);
-      const bx = x + 46;
+      const bx = x + 54;
       out.push(
-        `<rect x="${bx}" y="${mid - 26}" width="100" height="52" rx="3" fill="#ffffff" stroke="#4a5d73" stroke-width="1.5"${optional ? ' stroke-dasharray="5 3"' : ""}/>`,
+        `<rect x="${bx}" y="${mid - 26}" width="92" height="52" rx="3" fill="#ffffff" stroke="#4a5d73" stroke-width="1.5"${optional ? ' stroke-dasharray="5 3"' : ""}/>`,
       );
       out.push(`<title>${nameOf(step.stage, st.name)}</title>`);
-      out.push(`<text x="${bx + 5}" y="${mid - 12}" font-size="10.5" font-weight="600">${clip(nameOf(step.stage, st.name), st.name || step.stage, 17)}</text>`);
+      out.push(`<text x="${bx + 5}" y="${mid - 12}" font-size="10.5" font-weight="600">${clip(nameOf(step.stage, st.name), st.name || step.stage, 15)}</text>`);
       out.push(`<text x="${bx + 5}" y="${mid + 3}" font-size="10">touch ${num(touch)} ${u}s</text>`);
       out.push(`<text x="${bx + 5}" y="${mid + 17}" font-size="10" class="muted">${st.servers === Infinity ? "unlimited" : `${st.servers} server${st.servers === 1 ? "" : "s"}`}${optional ? ` · ${num(step.probability * 100)}% of items` : ""}</text>`);
       if (rework && rework.probability > 0) {
         // Rework goes back from the box's top over its own wait triangle to where work returns.
-        out.push(`<path d="M${bx + 70},${mid - 27}C${bx + 60},${y - 2} ${x + 20},${y - 2} ${x + 6},${mid - 22}" fill="none" stroke="#b54708" stroke-width="1.5" marker-end="url(#arrow)"/>`);
-        out.push(`<text x="${bx + 50}" y="${y + 14}" font-size="10" fill="#b54708" font-weight="600">rework ${num(rework.probability * 100)}%</text>`);
+        out.push(`<path d="M${bx + 64},${mid - 27}C${bx + 56},${y - 2} ${x + 20},${y - 2} ${x + 6},${mid - 22}" fill="none" stroke="#b54708" stroke-width="1.5" marker-end="url(#arrow)"/>`);
+        out.push(`<text x="${bx + 44}" y="${y + 14}" font-size="10" fill="#b54708" font-weight="600">rework ${num(rework.probability * 100)}%</text>`);
       }
       out.push(`</g>`);
     },
@@ -139,7 +139,7 @@ function ladder(steps: RouteStep[], model: Model, f: Record<string, ByStreamFigu
   for (const step of steps) {
     const b = step.kind === "stage" ? stageBlock(step, steps, model, f, u) : parallelBlock(step.branches, model, f, u);
     const w = b.width;
-    const split = px + (step.kind === "stage" ? 44 : w / 2);
+    const split = px + (step.kind === "stage" ? 52 : w / 2);
     path.push(`M${px},${up}H${split}V${down}H${px + w}V${up}`);
     out.push(`<text x="${(px + split) / 2}" y="${up - 3}" font-size="10" text-anchor="middle">${num(b.wait)}</text>`);
     out.push(`<text x="${(split + px + w) / 2}" y="${down + 13}" font-size="10" text-anchor="middle">${num(b.touch)}</text>`);
