@@ -92,7 +92,7 @@ describe.skipIf(!present)("the HTML report in chromium", () => {
         expect(requests).toEqual([]);
         expect(errors).toEqual([]);
         if (js) {
-          await page.screenshot({ path: join(SCREENS, `example-${name}.png`), fullPage: name === "phone" });
+          await page.screenshot({ path: join(SCREENS, `example-${name}.png`) });
           if (name === "desktop") await page.pdf({ path: join(SCREENS, "example.pdf"), format: "A4", landscape: true, printBackground: true });
         }
         await context.close();

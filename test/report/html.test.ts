@@ -130,6 +130,21 @@ describe("HTML report", () => {
     expect(html).toContain("50% of items");
   });
 
+  it("draws a shared service once across the streams that cross it, and each ladder rung from the per-stream figures", () => {
+    const map = html.slice(html.indexOf('data-chart="organization-map"'), html.indexOf("</svg>", html.indexOf('data-chart="organization-map"')));
+    for (const id of Object.keys(models[0].stages)) expect(map.split(`data-stage="${id}"`).length - 1, id).toBe(1);
+    // The ops stream's ladder (base): wait above and touch below per item = visits x per-visit figure.
+    const start = html.indexOf('data-chart="value-stream-map" data-stream="ops"');
+    const svg = html.slice(start, html.indexOf("</svg>", start));
+    const ladder = svg.slice(svg.lastIndexOf("</g>"));
+    const labels = [...ladder.matchAll(/text-anchor="middle">([^<]+)<\/text>/g)].map((m) => m[1]);
+    const f = doc.base.byStream.ops;
+    const expected = ["intake", "review"].flatMap((st) => [f[st].visits.mean * f[st].wait.mean, f[st].visits.mean * f[st].touch.mean]);
+    expect(labels.map(Number)).toHaveLength(4);
+    // Labels carry three significant digits (format.ts num): within half a unit of the third.
+    labels.map(Number).forEach((v, k) => expect(Math.abs(v - expected[k]), `rung ${k}`).toBeLessThanOrEqual(0.006 * Math.abs(expected[k]) + 1e-3));
+  });
+
   it("injects no element: hostile names appear only as text", () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img|<iframe|<u>|<b>EUR/i);

@@ -59,6 +59,7 @@ td.sig{font-weight:700}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;fill:var(--ink)}
 svg .muted{fill:var(--muted)}
 .warn{color:var(--warn)}
+@media (max-width:600px){main{padding:10px}.answer{padding:.4em .6em;border-left-width:4px}.answer .lead{font-size:1.05rem}th,td{padding:3px 5px}}
 @media print{
   @page{size:A4 landscape;margin:12mm}
   body{font-size:11px}
