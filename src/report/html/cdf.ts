@@ -44,7 +44,7 @@ export function cdfChart(stream: string, curves: Curve[], unit: string): string 
     if (c.distribution.length !== 101) return;
     const color = COLORS[i % COLORS.length];
     const pts: [number, number][] = [[0, 0], ...c.distribution.map((v, k) => [v, k / 100] as [number, number])];
-    out.push(`<path d="${path(pts)}" fill="none" stroke="${color}" stroke-width="${i === 0 ? 2.5 : 2}"${i === 0 ? "" : ""}><title>${escapeHtml(c.label)}</title></path>`);
+    out.push(`<path d="${path(pts)}" fill="none" stroke="${color}" stroke-width="${i === 0 ? 2.5 : 2}"><title>${escapeHtml(c.label)}</title></path>`);
     for (const k of [50, 85, 95]) {
       out.push(`<circle cx="${x(c.distribution[k])}" cy="${y(k / 100)}" r="3.5" fill="${color}"><title>${escapeHtml(c.label)}: p${k} ${num(c.distribution[k])} ${escapeHtml(unit)}s</title></circle>`);
     }

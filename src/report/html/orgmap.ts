@@ -114,7 +114,7 @@ export function orgMap(model: Model, doc: RunDocument): string {
     out.push(`<g data-stage="${escapeHtml(id)}"${isConstraint ? ' data-constraint="true"' : ""}>`);
     out.push(`<title>${nameOf(id, st.name)}</title>`);
     out.push(
-      `<rect x="${left}" y="${top}" width="${BOX}" height="${bottom - top}" rx="6" fill="${isConstraint ? "#fef3f2" : "#ffffff"}" stroke="${stroke}" stroke-width="${isConstraint ? 4 : isBusiest ? 3 : 1.5}"${lanes.length > 1 ? "" : ""}/>`,
+      `<rect x="${left}" y="${top}" width="${BOX}" height="${bottom - top}" rx="6" fill="${isConstraint ? "#fef3f2" : "#ffffff"}" stroke="${stroke}" stroke-width="${isConstraint ? 4 : isBusiest ? 3 : 1.5}"/>`,
     );
     let ty = top + 15;
     out.push(`<text x="${left + 6}" y="${ty}" font-size="11.5" font-weight="600">${clip(nameOf(id, st.name), st.name || id, 22)}</text>`);

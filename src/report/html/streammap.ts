@@ -55,7 +55,7 @@ export function streamMap(model: Model, doc: RunDocument, stream: string, label:
 }
 
 function sequence(steps: RouteStep[], model: Model, f: Record<string, ByStreamFigures>, u: string): Block {
-  const blocks = steps.map((s) => (s.kind === "stage" ? stageBlock(s, steps, model, f, u) : parallelBlock(s.branches, model, f, u)));
+  const blocks = steps.map((s) => (s.kind === "stage" ? stageBlock(s, model, f, u) : parallelBlock(s.branches, model, f, u)));
   return {
     width: blocks.reduce((a, b) => a + b.width, 0),
     height: Math.max(ROW, ...blocks.map((b) => b.height)),
@@ -91,7 +91,7 @@ function parallelBlock(branches: RouteStep[][], model: Model, f: Record<string, 
   };
 }
 
-function stageBlock(step: RouteStep & { kind: "stage" }, _steps: RouteStep[], model: Model, f: Record<string, ByStreamFigures>, u: string): Block {
+function stageBlock(step: RouteStep & { kind: "stage" }, model: Model, f: Record<string, ByStreamFigures>, u: string): Block {
   const st = model.stages[step.stage];
   const fig = f[step.stage];
   const visits = fig?.visits.mean ?? 0;
@@ -137,7 +137,7 @@ function ladder(steps: RouteStep[], model: Model, f: Record<string, ByStreamFigu
   let px = x;
   const path: string[] = [];
   for (const step of steps) {
-    const b = step.kind === "stage" ? stageBlock(step, steps, model, f, u) : parallelBlock(step.branches, model, f, u);
+    const b = step.kind === "stage" ? stageBlock(step, model, f, u) : parallelBlock(step.branches, model, f, u);
     const w = b.width;
     const split = px + (step.kind === "stage" ? 52 : w / 2);
     path.push(`M${px},${up}H${split}V${down}H${px + w}V${up}`);
