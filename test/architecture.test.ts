@@ -38,8 +38,9 @@ const sources = files("src").map((path) => {
   return { rel, room, text, imports };
 });
 
+// Resolved from the importing file's own folder, so a room may have sub-folders (report/html).
 function target(from: string, spec: string): string {
-  const parts = join(from.includes("/") ? from.split("/")[0] : "", spec).split(/[\\/]/);
+  const parts = join(dirname(from), spec).split(/[\\/]/);
   return parts[0].startsWith("index") ? "index" : parts[0];
 }
 

@@ -9,6 +9,7 @@ import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
+import { htmlReport } from "../report/html/report.js";
 import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
@@ -47,6 +48,7 @@ interface CommonOptions {
   maxWip?: number;
   json?: boolean;
   out?: string;
+  html?: string;
   quiet?: boolean;
 }
 
@@ -60,7 +62,8 @@ function withRunOptions(cmd: Command): Command {
     .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the results as JSON on stdout")
-    .option("-o, --out <file>", "also write the results to a file: .json, .csv, or text for any other extension")
+    .option("-o, --out <file>", "also write the results to a file: .json, .csv, .html, or text for any other extension")
+    .option("--html <file>", "also write a self-contained HTML report: maps, charts and tables")
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
@@ -83,11 +86,23 @@ function warn(o: CommonOptions, lines: string[]): void {
 }
 
 /** Writes --out in the format its extension names, whole or not at all. */
-async function output(o: CommonOptions, inputs: string[], render: { json: () => string; csv: () => Promise<string>; text: () => string }) {
-  const out = o.out!;
-  const content = out.endsWith(".json") ? render.json() : out.endsWith(".csv") ? await render.csv() : render.text();
-  writeReport(out, content, inputs);
-  if (!o.quiet) process.stderr.write(`wrote ${safeText(out)}\n`);
+async function output(o: CommonOptions, inputs: string[], render: { json: () => string; csv: () => Promise<string>; text: () => string; html: () => string }) {
+  if (o.out) {
+    const out = o.out;
+    const content = out.endsWith(".json") ? render.json() : out.endsWith(".csv") ? await render.csv() : /\.html?$/.test(out) ? render.html() : render.text();
+    writeReport(out, content, inputs);
+    if (!o.quiet) process.stderr.write(`wrote ${safeText(out)}\n`);
+  }
+  if (o.html) {
+    writeReport(o.html, render.html(), inputs);
+    if (!o.quiet) process.stderr.write(`wrote ${safeText(o.html)}\n`);
+  }
+}
+
+/** Both outputs checked before a run, so a bad path never costs the run. */
+function checkOutputs(o: CommonOptions, inputs: string[]): void {
+  if (o.out) checkOutput(o.out, inputs);
+  if (o.html) checkOutput(o.html, inputs);
 }
 
 /** The installed package's version, read beside this module (src/cli or dist/cli) at run time. */
@@ -97,6 +112,21 @@ function packageVersion(): string {
   } catch {
     return "unknown (package.json not found)";
   }
+}
+
+async function compareCommand(baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }, signal: AbortSignal, print = true): Promise<void> {
+  const { models, sets } = loadModels([baseFile, ...files], { set: o.set });
+  if (!o.quiet) for (const l of setLines(sets, models.map((m) => m.source))) process.stderr.write(`${l}\n`);
+  const inputs = models.flatMap((m) => m.files ?? []);
+  checkOutputs(o, inputs);
+  for (const m of models) warn(o, sizeWarnings(m, o.replications ?? models[0].replications));
+  const outcome = await simulateModels(models, runOptions(o, signal));
+  const doc = compareDocument(outcome, { minEffect: o.minEffect });
+  const text = () => `${compareTable(doc)}\n`;
+  const json = () => `${JSON.stringify(doc, null, 2)}\n`;
+  await output(o, inputs, { json, csv: () => compareCsv(doc), text, html: () => htmlReport(doc, models) });
+  if (print || o.json) process.stdout.write(o.json ? json() : text());
+  if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
 }
 
 export function buildProgram(signal: AbortSignal): Command {
@@ -112,13 +142,13 @@ export function buildProgram(signal: AbortSignal): Command {
     .option("--by-stream", "also print where each stream's time goes: visits, wait and touch time at each stage")
     .action(async (file: string, o: CommonOptions & { byStream?: boolean }) => {
       const model = loadModel(file, { set: o.set });
-      if (o.out) checkOutput(o.out, model.files ?? [file]);
+      checkOutputs(o, model.files ?? [file]);
       warn(o, sizeWarnings(model, o.replications ?? model.replications));
       const outcome = await simulateModels([model], runOptions(o, signal));
       const doc = runDocument(outcome);
       const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
       const json = () => `${JSON.stringify(doc, null, 2)}\n`;
-      if (o.out) await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text });
+      await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text, html: () => htmlReport(doc, [model]) });
       process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
     });
@@ -130,18 +160,28 @@ export function buildProgram(signal: AbortSignal): Command {
       .argument("<scenarios...>", "future states to compare with it")
       .description("compare future states with a base under common random numbers")
       .option("--min-effect <share>", "smallest change marked significant, as a share of the base value (default 0.01; 0 marks every significant change)", effect),
+  ).action((baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }) => compareCommand(baseFile, files, o, signal));
+
+  withRunOptions(
+    program
+      .command("report")
+      .argument("<base>", "a model, or the current state to compare future states with")
+      .argument("[scenarios...]", "future states to compare with it")
+      .description("simulate (or compare) and write a self-contained HTML report: maps, charts and tables")
+      .option("--min-effect <share>", "smallest change marked significant, as a share of the base value (default 0.01)", effect),
   ).action(async (baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }) => {
-    const { models, sets } = loadModels([baseFile, ...files], { set: o.set });
-    if (!o.quiet) for (const l of setLines(sets, models.map((m) => m.source))) process.stderr.write(`${l}\n`);
-    if (o.out) checkOutput(o.out, models.flatMap((m) => m.files ?? []));
-    for (const m of models) warn(o, sizeWarnings(m, o.replications ?? models[0].replications));
-    const outcome = await simulateModels(models, runOptions(o, signal));
-    const doc = compareDocument(outcome, { minEffect: o.minEffect });
-    const text = () => `${compareTable(doc)}\n`;
-    const json = () => `${JSON.stringify(doc, null, 2)}\n`;
-    if (o.out) await output(o, models.flatMap((m) => m.files ?? []), { json, csv: () => compareCsv(doc), text });
-    process.stdout.write(o.json ? json() : text());
-    if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
+    // The report is the point of this command: --out names the HTML file (report.html by default).
+    const html = o.html ?? (o.out && !/\.(json|csv)$/.test(o.out) ? o.out : "report.html");
+    const out = o.out && o.out !== html ? o.out : undefined;
+    const opts = { ...o, html, out, quiet: o.quiet };
+    if (files.length > 0) return compareCommand(baseFile, files, opts, signal, false);
+    const model = loadModel(baseFile, { set: o.set });
+    checkOutputs(opts, model.files ?? [baseFile]);
+    warn(o, sizeWarnings(model, o.replications ?? model.replications));
+    const outcome = await simulateModels([model], runOptions(o, signal));
+    const doc = runDocument(outcome);
+    await output(opts, model.files ?? [baseFile], { json: () => `${JSON.stringify(doc, null, 2)}\n`, csv: () => runCsv(doc), text: () => `${runTable(doc)}\n`, html: () => htmlReport(doc, [model]) });
+    if (o.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
   program

@@ -39,6 +39,14 @@ function rows(doc: RunDocument, model: string, out: Row[]): void {
     push("stream", id, s.name, "flowEfficiency", s.flowEfficiency);
     for (const q of ["mean", "p50", "p85", "p95"] as const) push("stream", id, s.name, `leadTime.${q}`, s.leadTime[q]);
   }
+  // The lead-time distribution, one percentile a row (figure min, p01..p99, max), to plot a CDF.
+  for (const [id, s] of Object.entries(doc.streams)) {
+    const d = s.leadTime.distribution ?? [];
+    d.forEach((v, k) => {
+      const figure = k === 0 ? "min" : k === 100 ? "max" : `p${String(k).padStart(2, "0")}`;
+      push("stream-distribution", id, s.name, figure, { mean: v, ci95: null, n: s.leadTime.p50.n });
+    });
+  }
   for (const [id, s] of Object.entries(doc.stages)) {
     push("stage", id, s.name, "utilization", s.utilization);
     push("stage", id, s.name, "wait", s.wait);

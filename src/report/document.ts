@@ -2,6 +2,7 @@ import { GENERATOR } from "../engine/random.js";
 import { offeredLoads, stabilityWarnings } from "../model/analysis.js";
 import type { Model, RouteStep } from "../model/types.js";
 import type { Figure } from "../stats/interval.js";
+import type { QuantileSketch } from "../stats/sketch.js";
 import { type Estimate, holm, pValue } from "../stats/estimate.js";
 import type { RunOutcome } from "../runner/run.js";
 import type { PairedDiff, StageFigureName, StreamFigureName, Summary } from "../runner/summary.js";
@@ -54,7 +55,17 @@ export interface StreamFigures {
   completed: RunFigure;
   wip: RunFigure;
   flowEfficiency: RunFigure;
-  leadTime: { mean: RunFigure; p50: RunFigure; p85: RunFigure; p95: RunFigure };
+  leadTime: {
+    mean: RunFigure;
+    p50: RunFigure;
+    p85: RunFigure;
+    p95: RunFigure;
+    /** The lead-time distribution of every item in the figures, pooled over replications:
+     * `distribution[k]` is the k-th percentile (k = 0..100; 0 is the shortest lead time, 100 the
+     * longest), so charts and CSV can draw the whole curve and not just three quantiles. Empty when
+     * the stream completed no item. */
+    distribution: number[];
+  };
 }
 
 export interface StageFigures {
@@ -138,6 +149,12 @@ export function instability(model: Model, s: Summary): { unstable: RunDocument["
   return { unstable, streams, stages };
 }
 
+/** Percentiles 0..100 of a pooled sketch (0 and 100: its min and max); [] when it holds no item. */
+export function percentiles(q: QuantileSketch): number[] {
+  if (q.count === 0) return [];
+  return Array.from({ length: 101 }, (_, k) => (k === 0 ? q.min : k === 100 ? q.max : q.quantile(k / 100)));
+}
+
 const mark = (f: Figure, grows: boolean): RunFigure => (grows ? { ...f, unstable: true } : f);
 
 export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
@@ -158,7 +175,13 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
       completed: f("completed", false),
       wip: f("wip"),
       flowEfficiency: fe,
-      leadTime: { mean: f("leadTimeMean"), p50: f("leadTimeP50"), p85: f("leadTimeP85"), p95: f("leadTimeP95") },
+      leadTime: {
+        mean: f("leadTimeMean"),
+        p50: f("leadTimeP50"),
+        p85: f("leadTimeP85"),
+        p95: f("leadTimeP95"),
+        distribution: percentiles(s.leadTimes[i].pooled),
+      },
     };
   });
   const stages: Record<string, StageFigures> = {};
