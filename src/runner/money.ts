@@ -46,7 +46,7 @@ export function moneyVector(model: Model, r: ReplicationResult): Float64Array {
 
 /** What one replication's flow costs a year (payroll and delay): the economics total. */
 export function replicationTotal(model: Model, r: ReplicationResult): number {
-  const v = vector(model, r);
+  const v = moneyVector(model, r);
   return v[v.length - 3];
 }
 
