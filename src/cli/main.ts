@@ -203,6 +203,10 @@ export function buildProgram(signal: AbortSignal): Command {
       for (const l of loads) {
         const load = l.servers === Infinity ? "unlimited" : `offered load ${l.load.toFixed(2)}`;
         process.stdout.write(`  ${safeText(l.stage)}: ${l.visitRate.toFixed(3)} visits per ${model.timeUnit}, ${load}\n`);
+        for (const p of l.parts ?? []) {
+          const who = p.stream === null ? "shared" : `dedicated to ${safeText(p.stream)}`;
+          process.stdout.write(`    ${who} (${p.servers} server${p.servers === 1 ? "" : "s"}): offered load ${p.load.toFixed(2)}\n`);
+        }
       }
       for (const w of warnings) process.stderr.write(`warning: ${safeText(w)}\n`);
     });

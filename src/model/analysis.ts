@@ -1,5 +1,16 @@
 import type { DistSpec, Model } from "./types.js";
+import { compile } from "./compile.js";
 import { streamVisits, streamWork } from "./visits.js";
+
+/** One part of a stage's servers (docs/model-format.md, allocation): the shared part, or the
+ * servers dedicated to one stream. */
+export interface PartLoad {
+  /** The stream these servers serve only; null: the shared part (every other stream). */
+  stream: string | null;
+  servers: number;
+  /** Work arriving at the part per time unit / its servers. */
+  load: number;
+}
 
 export { streamVisits, streamWork };
 
@@ -8,11 +19,18 @@ export interface StageLoad {
   stage: string;
   /** Visits per time unit, rework loops included. */
   visitRate: number;
+  /** The stage's mean process time (a route step may set its own: see workRate). */
   meanProcessTime: number;
+  /** Work arriving per time unit: every visit at its step's mean process time, repeat passes at
+   * their rework's effort. */
+  workRate: number;
   servers: number;
-  /** Work arriving (repeat passes at their rework's effort) x mean process time / servers; 0 for
-   * unlimited stages. */
+  /** workRate / servers; 0 for unlimited stages. With dedicated servers and no borrowing, the
+   * highest of its parts' loads (each part is a queue of its own); with borrowing, the pooled
+   * load (no server idles while work waits anywhere at the stage). */
   load: number;
+  /** Present when the stage has dedicated servers. */
+  parts?: PartLoad[];
   /** A scheduled gate with `max` releases at most max/every per time unit. */
   gateLimit: number | null;
 }
@@ -22,26 +40,43 @@ const arrivalRate = (s: Model["streams"][string]) => (s.arrivals.kind === "poiss
 export function offeredLoads(model: Model): StageLoad[] {
   const rate = new Map<string, number>();
   const workRate = new Map<string, number>();
+  const partWork = new Map<string, Map<string | null, number>>();
   const work = streamWork(model);
   for (const [id, perItem] of Object.entries(streamVisits(model))) {
     const r = arrivalRate(model.streams[id]);
     for (const [stage, v] of Object.entries(perItem)) {
       rate.set(stage, (rate.get(stage) ?? 0) + r * v);
-      workRate.set(stage, (workRate.get(stage) ?? 0) + r * work[id][stage]);
+      const w = r * work[id][stage];
+      workRate.set(stage, (workRate.get(stage) ?? 0) + w);
+      const own = model.stages[stage].dedicated?.[id] !== undefined ? id : null;
+      const parts = partWork.get(stage) ?? new Map<string | null, number>();
+      parts.set(own, (parts.get(own) ?? 0) + w);
+      partWork.set(stage, parts);
     }
   }
   return Object.entries(model.stages).map(([id, st]) => {
     const visitRate = rate.get(id) ?? 0;
-    const meanProcessTime = meanOf(st.processTime);
+    const w = workRate.get(id) ?? 0;
     const gate = st.batch;
-    return {
+    const out: StageLoad = {
       stage: id,
       visitRate,
-      meanProcessTime,
+      meanProcessTime: meanOf(st.processTime),
+      workRate: w,
       servers: st.servers,
-      load: st.servers === Infinity ? 0 : ((workRate.get(id) ?? 0) * meanProcessTime) / st.servers,
+      load: st.servers === Infinity ? 0 : w / st.servers,
       gateLimit: gate?.kind === "schedule" && gate.max !== null ? gate.max / gate.every : null,
     };
+    const dedicated = Object.entries(st.dedicated ?? {});
+    if (dedicated.length > 0) {
+      const of = (stream: string | null) => partWork.get(id)?.get(stream) ?? 0;
+      const shared = st.servers - dedicated.reduce((n, [, k]) => n + k, 0);
+      // A part with no servers and no work is no queue at all; with work, it never drains.
+      const loadOf = (wk: number, servers: number) => (wk === 0 ? 0 : wk / servers);
+      out.parts = [{ stream: null, servers: shared, load: loadOf(of(null), shared) }, ...dedicated.map(([stream, k]) => ({ stream, servers: k, load: loadOf(of(stream), k) }))];
+      if (!st.borrow) out.load = Math.max(...out.parts.map((p) => p.load));
+    }
+    return out;
   });
 }
 
@@ -49,14 +84,28 @@ export function offeredLoads(model: Model): StageLoad[] {
 export function stabilityWarnings(model: Model): string[] {
   const unit = model.timeUnit;
   const out: string[] = [];
+  const compiled = compile(model);
   for (const l of offeredLoads(model)) {
     const name = model.stages[l.stage].name;
     const label = name === l.stage ? l.stage : `${l.stage} (${name})`;
     if (l.load >= 1) {
-      out.push(
-        `stage ${label} is overloaded: offered load ${l.load.toFixed(2)} >= 1 ` +
-          `(${l.visitRate.toFixed(3)} visits per ${unit}${l.load * l.servers !== l.visitRate * l.meanProcessTime ? ", repeat passes at their rework effort," : ""} x ${l.meanProcessTime.toPrecision(3)} ${unit}s mean process time / ${l.servers} servers); its queue would grow without bound`,
-      );
+      const overloaded = l.parts && !model.stages[l.stage].borrow ? l.parts.filter((p) => p.load >= 1) : [];
+      if (overloaded.length > 0) {
+        for (const p of overloaded) {
+          const part = p.stream === null ? "shared servers" : `servers dedicated to ${p.stream}`;
+          out.push(`stage ${label} is overloaded: its ${part} (${p.servers}) have an offered load of ${p.load.toFixed(2)} >= 1; their queue would grow without bound`);
+        }
+      } else {
+        const ownTimes = compiled.serviceByStep[compiled.stageIds.indexOf(l.stage)] === 1;
+        const repeats = Math.abs(l.workRate - l.visitRate * l.meanProcessTime) > 1e-9 * l.workRate;
+        out.push(
+          `stage ${label} is overloaded: offered load ${l.load.toFixed(2)} >= 1 ` +
+            (ownTimes
+              ? `(${l.workRate.toPrecision(3)} ${unit}s of work arriving per ${unit}, from ${l.visitRate.toFixed(3)} visits at their steps' own process times${repeats ? " and repeat passes at their rework effort" : ""}, / ${l.servers} servers)`
+              : `(${l.visitRate.toFixed(3)} visits per ${unit}${repeats ? ", repeat passes at their rework effort," : ""} x ${l.meanProcessTime.toPrecision(3)} ${unit}s mean process time / ${l.servers} servers)`) +
+            "; its queue would grow without bound",
+        );
+      }
     }
     if (l.gateLimit !== null && l.visitRate >= l.gateLimit) {
       out.push(

@@ -22,7 +22,7 @@ export const MAX_ENUMERATED_STEPS = 12;
  * for its need. Past MAX_ENUMERATED_STEPS such steps in one stream, the rest are averaged in the
  * same way: an approximation, for models far larger than any seen.
  */
-function expectedVisits(m: CompiledModel, i: number): Float64Array {
+function expectedVisits(m: CompiledModel, i: number, perVisit?: (step: number) => number): Float64Array {
   // The stream's steps: its route and every branch, at any depth.
   const steps: number[] = [];
   const routes = (r: number) => {
@@ -153,7 +153,7 @@ function expectedVisits(m: CompiledModel, i: number): Float64Array {
     const x = solve(A, c);
     for (let k = 0; k < n; k++) {
       const j = steps[k];
-      if (m.stepKind[j] !== STEP_PARALLEL) out[m.stepStage[j]] += weight * (needOf(k) * x[k] + (f(k) >= 0 ? x[f(k)] : 0));
+      if (m.stepKind[j] !== STEP_PARALLEL) out[m.stepStage[j]] += weight * (needOf(k) * x[k] + (f(k) >= 0 ? x[f(k)] : 0)) * (perVisit ? perVisit(j) : 1);
     }
   }
   return out;
@@ -200,15 +200,17 @@ export function streamVisits(model: Model): Record<string, Record<string, number
 }
 
 /**
- * Expected work per item of each stream at each stage, in first passes' process times: a visit on
- * a repeat pass counts its rework's `effort`. Visits with every rework switched off are the first
- * passes (an item goes on after a repeat pass exactly where it would have gone without it), so
- * the rest of the visits are repeats; where reworks of different efforts share a stage, its
- * repeats are shared out in proportion to the repeats each rework alone would cause (exact for one
- * rework, or for several of one effort; an approximation where different efforts' passes overlap).
+ * Expected work per item of each stream at each stage, in time units: each visit at its step's
+ * mean process time (a route step's own `processTime`, else the stage's), a visit on a repeat pass
+ * at its rework's `effort` of that. Visits with every rework switched off are the first passes (an
+ * item goes on after a repeat pass exactly where it would have gone without it), so the rest of
+ * the visits are repeats; where reworks of different efforts share a stage, its repeats are shared
+ * out in proportion to the repeats each rework alone would cause (exact for one rework, or for
+ * several of one effort; an approximation where different efforts' passes overlap).
  */
 export function streamWork(model: Model): Record<string, Record<string, number>> {
   const m = compile(model);
+  const mean = (j: number) => m.stepService[j].mean;
   const reworkSteps: number[] = [];
   m.stepReworkProbability.forEach((p, j) => {
     if (p > 0) reworkSteps.push(j);
@@ -218,10 +220,10 @@ export function streamWork(model: Model): Record<string, Record<string, number>>
   const firstPasses = only(() => false);
   const out: Record<string, Record<string, number>> = {};
   m.streamIds.forEach((id, i) => {
-    const total = expectedVisits(m, i);
+    const total = expectedVisits(m, i, mean);
     const work = Float64Array.from(total);
     if (!(efforts.size === 1 && efforts.has(1)) && reworkSteps.length > 0) {
-      const first = expectedVisits(firstPasses, i);
+      const first = expectedVisits(firstPasses, i, mean);
       if (efforts.size === 1) {
         const e = m.stepReworkEffort[reworkSteps[0]];
         for (let g = 0; g < work.length; g++) work[g] = first[g] + e * (total[g] - first[g]);
@@ -229,7 +231,7 @@ export function streamWork(model: Model): Record<string, Record<string, number>>
         const weighted = new Float64Array(work.length);
         const repeats = new Float64Array(work.length);
         for (const h of reworkSteps) {
-          const alone = expectedVisits(only((j) => j === h), i);
+          const alone = expectedVisits(only((j) => j === h), i, mean);
           for (let g = 0; g < work.length; g++) {
             const r = alone[g] - first[g];
             weighted[g] += m.stepReworkEffort[h] * r;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError, compile, runReplication, validateModel } from "../../src/index.js";
+import { ModelError, compile, offeredLoads, runReplication, stabilityWarnings, validateModel } from "../../src/index.js";
 import { inTimeUnit } from "../../src/model/convert.js";
 
 // Allocation at a stage: what the model accepts and refuses, and the flow facts the theory suite
@@ -100,5 +100,43 @@ describe("dedicated servers and a step's own process time in the model", () => {
     expect(quarter.length).toBe(base.length);
     quarter.forEach((x, i) => expect(x).toBeCloseTo(base[i] / 4, 9));
     expect(reviews(own, "web")).toEqual(reviews({}, "web"));
+  });
+});
+
+describe("offered load with dedicated servers and a step's own process time", () => {
+  const load = (raw: object) => {
+    const m = validateModel({ horizon: 10, ...raw }, "alloc.yaml");
+    return { loads: Object.fromEntries(offeredLoads(m).map((l) => [l.stage, l])), warnings: stabilityWarnings(m).filter((w) => w.startsWith("stage security")) };
+  };
+
+  it("counts each visit at its step's own mean, rework passes at their effort (by hand)", () => {
+    // payments: 1/day x (1 + 0.25 returns x 0.5 effort) x 0.8 day; web: 2/day x 0.4 day (the stage's).
+    const { loads } = load({
+      stages: stages({}),
+      streams: {
+        payments: { arrivals: { rate: 1 }, route: [{ stage: "security", processTime: { dist: "exponential", mean: 0.8 }, rework: { probability: 0.2, to: "security", effort: 0.5 } }] },
+        web: { arrivals: { rate: 2 }, route: ["security"] },
+      },
+    });
+    // 0.2 returns per pass, geometric: 0.2 / 0.8 = 0.25 repeat passes per item.
+    const work = 1 * (1 + 0.25 * 0.5) * 0.8 + 2 * 0.4;
+    expect(loads.security.workRate).toBeCloseTo(work, 12);
+    expect(loads.security.load).toBeCloseTo(work / 2, 12);
+    expect(loads.security.visitRate).toBeCloseTo(1.25 + 2, 12);
+  });
+
+  it("takes the busiest part without borrowing and the pooled load with it, and names the overloaded part", () => {
+    // payments 1/day x 0.4 on its own server: 0.4; web 2.2/day x 0.4 on the other: 0.88; pooled 0.64.
+    const raw = (borrow: boolean) => ({ stages: stages({ dedicated: { payments: 1 }, borrow }), streams: { ...streams, web: { arrivals: { rate: 2.2 }, route: ["security"] } } });
+    const split = load(raw(false)).loads.security;
+    expect(split.parts).toEqual([
+      { stream: null, servers: 1, load: expect.closeTo(0.88, 12) },
+      { stream: "payments", servers: 1, load: expect.closeTo(0.4, 12) },
+    ]);
+    expect(split.load).toBeCloseTo(0.88, 12);
+    expect(load(raw(true)).loads.security.load).toBeCloseTo(0.64, 12);
+    const over = load({ stages: stages({ dedicated: { payments: 1 } }), streams: { ...streams, web: { arrivals: { rate: 2.6 }, route: ["security"] } } });
+    expect(over.warnings).toEqual(["stage security is overloaded: its shared servers (1) have an offered load of 1.04 >= 1; their queue would grow without bound"]);
+    expect(load({ stages: stages({ dedicated: { payments: 1 }, borrow: true }), streams: { ...streams, web: { arrivals: { rate: 2.6 }, route: ["security"] } } }).warnings).toEqual([]);
   });
 });
