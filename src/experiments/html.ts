@@ -198,8 +198,11 @@ export function placeHtml(doc: PlaceDocument): string {
   const best = doc.placements[0];
   if (best) {
     const net = best.netValue;
+    const lead = `mean lead time ${num(overallLeadTime(base))} → ${num(best.leadTime)} ${u}s`;
     answer.push(
-      `<p class="lead">Put ${n === 1 ? "the hire" : `the ${n} hires`} at <b>${escapeHtml(hiresText(doc, best.hires))}</b>: <span class="money">${escapeHtml(amount(net.mean, c))} a year</span> net of their payroll${escapeHtml(interval(net, c))}, ${escapeHtml(amount(best.valuePerPerson, c))} per added person; mean lead time ${num(overallLeadTime(base))} → ${num(best.leadTime)} ${u}s.</p>`,
+      net.mean > 0
+        ? `<p class="lead">Put ${n === 1 ? "the hire" : `the ${n} hires`} at <b>${escapeHtml(hiresText(doc, best.hires))}</b>: <span class="money">${escapeHtml(amount(net.mean, c))} a year</span> net of their payroll${escapeHtml(interval(net, c))}, ${escapeHtml(amount(best.valuePerPerson, c))} per added person; ${lead}.</p>`
+        : `<p class="lead"><b>No placement pays for itself.</b> The best, <b>${escapeHtml(hiresText(doc, best.hires))}</b>, <span class="money">loses ${escapeHtml(amount(-net.mean, c))} a year</span> net of its payroll${escapeHtml(interval(net, c))}; ${lead}.</p>`,
     );
     const d = doc.bestVsSecond;
     if (d) {
