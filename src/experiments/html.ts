@@ -185,7 +185,8 @@ export function placeHtml(doc: PlaceDocument): string {
   const c = base.economics?.currency ?? "";
   const n = doc.hires;
   const body: string[] = [];
-  body.push(`<header><h1>Where ${n} hire${n === 1 ? "" : "s"} do the most good: ${escapeHtml(base.model)}</h1>`);
+  const title = `Where ${n === 1 ? "1 hire does" : `${n} hires do`} the most good`;
+  body.push(`<header><h1>${title}: ${escapeHtml(base.model)}</h1>`);
   const how =
     doc.search === "every placement"
       ? doc.screened
@@ -227,7 +228,7 @@ export function placeHtml(doc: PlaceDocument): string {
     `<div class="figure"><table data-table="placements"><thead><tr><th>Hires, best first</th><th>People added</th><th>Payroll added a year</th><th>Net value a year ± 95%</th><th>Per person</th><th>Mean lead time (${u}s)</th></tr></thead><tbody>${trs.join("")}</tbody></table></div>`,
   );
   body.push(`<p class="caption">Base: mean lead time ${num(overallLeadTime(base))} ${u}s over all items${base.economics ? `; the flow costs ${escapeHtml(amount(base.economics.total.mean, c))} a year` : ""}.</p></section>`);
-  return page(`Where ${n} hire${n === 1 ? "" : "s"} do the most good: vsm-sim report`, body);
+  return page(`${title}: vsm-sim report`, body);
 }
 
 /**
