@@ -18,6 +18,8 @@ import { backtest } from "../../src/fit/backtest.js";
 import { readTrackerLog } from "../../src/fit/log.js";
 import { readStatusMap } from "../../src/fit/map.js";
 import { ChangelogTrace, isoAt, traceMapPath } from "../../src/report/trace.js";
+import { backtestHtml } from "../../src/fit/html.js";
+import { quantile } from "../../src/fit/distributions.js";
 import type { Model } from "../../src/model/types.js";
 import { ensureBuilt, vsm } from "../fixtures/cli.js";
 
@@ -157,7 +159,34 @@ describe("round trip: vsm run --trace -> vsm fit -> vsm backtest", () => {
     const doc = await backtest(fitted, log, { replications: 10, workers: 1 });
     expect(doc.flags).toEqual([]);
     for (const s of Object.values(doc.streams)) expect(s.leadTime.observed.n).toBeGreaterThan(100);
+    // The page: the log's and the model's distributions overlaid per stream, the answer first.
+    const html = backtestHtml(doc);
+    expect(html).toContain("<b>The model reproduces the log:</b>");
+    expect(html.match(/data-chart="lead-time-cdf"/g)).toHaveLength(2);
+    for (const [id, s] of Object.entries(doc.streams)) {
+      const d = s.leadTime.distribution;
+      expect([d.observed.length, d.simulated.length]).toEqual([101, 101]);
+      expect([d.observed[50], d.observed[85], d.observed[95]]).toEqual([s.leadTime.observed.p50, s.leadTime.observed.p85, s.leadTime.observed.p95]);
+      // Observed: the lead times of the items the log finished in the window, read here independently.
+      const t = (ms: number) => (ms - Date.parse(doc.start)) / 86_400_000;
+      const leads = log.items.filter((i) => i.stream === id && i.done !== null && t(i.done) >= doc.warmup).map((i) => t(i.done!) - t(i.arrival)).sort((a, b) => a - b);
+      expect(d.observed[100]).toBeCloseTo(leads[leads.length - 1], 9);
+      expect(d.observed[25]).toBeCloseTo(quantile(leads, 0.25), 9);
+      expect(html).toContain(`observed (${leads.length} items in the log)`);
+    }
   });
+
+  it("vsm backtest --html: a model without the gate misses figures, and the page says which", async () => {
+    const file = join(dir, "no-gate.yaml");
+    writeFileSync(file, readFileSync(fittedFile, "utf8").replace(/^\s*batch: .*$/m, ""));
+    const page = join(dir, "backtest.html");
+    const r = await vsm(["backtest", file, csv, "--map", traceMapPath(csv), "-r", "5", "-w", "1", "-q", "--html", page]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toMatch(/<b>The model misses \d+ figures? of the log\.<\/b>/);
+    expect(html).toMatch(/<li>release: simulated wait [\d.]+ days, observed [\d.]+: capacity or batching missed<\/li>/);
+    expect(loadModel(file).stages.release.batch).toBeNull();
+  }, 20_000);
 
   it("a replication the run does not have, or --trace-replication alone: exit 2 with what to do", async () => {
     const r = await vsm(["run", "test/fixtures/fit-known.yaml", "-r", "2", "--trace", join(dir, "x.csv"), "--trace-replication", "3"]);
