@@ -180,7 +180,7 @@ describe("round trip: vsm run --trace -> vsm fit -> vsm backtest", () => {
     const file = join(dir, "no-gate.yaml");
     writeFileSync(file, readFileSync(fittedFile, "utf8").replace(/^\s*batch: .*$/m, ""));
     const page = join(dir, "backtest.html");
-    const r = await vsm(["backtest", file, csv, "--map", traceMapPath(csv), "-r", "5", "-w", "1", "-q", "--html", page]);
+    const r = await vsm(["backtest", file, csv, "--map", traceMapPath(csv), "-r", "3", "-w", "1", "-q", "--html", page]);
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(page, "utf8");
     expect(html).toMatch(/<b>The model misses \d+ figures? of the log\.<\/b>/);
@@ -189,9 +189,11 @@ describe("round trip: vsm run --trace -> vsm fit -> vsm backtest", () => {
   }, 20_000);
 
   it("a replication the run does not have, or --trace-replication alone: exit 2 with what to do", async () => {
-    const r = await vsm(["run", "test/fixtures/fit-known.yaml", "-r", "2", "--trace", join(dir, "x.csv"), "--trace-replication", "3"]);
+    const [r, alone] = await Promise.all([
+      vsm(["run", "test/fixtures/fit-known.yaml", "-r", "2", "--trace", join(dir, "x.csv"), "--trace-replication", "3"]),
+      vsm(["run", "test/fixtures/fit-known.yaml", "-r", "2", "--trace-replication", "2"]),
+    ]);
     expect([r.status, r.lines]).toEqual([2, ["--trace-replication 3: the run has 2 replications; choose one from 1 to 2"]]);
-    const alone = await vsm(["run", "test/fixtures/fit-known.yaml", "-r", "2", "--trace-replication", "2"]);
     expect([alone.status, alone.lines]).toEqual([2, ["--trace-replication needs --trace FILE.csv: which file to write the replication's items to"]]);
   });
 });
