@@ -3,13 +3,17 @@ import { loadModel } from "../model/load.js";
 import { sizeWarnings } from "../model/analysis.js";
 import type { RunOptions } from "../runner/run.js";
 import { safeText } from "../report/format.js";
-import { checkOutput, writeReport } from "../report/write.js";
+import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { pointModels, parseVary } from "../experiments/vary.js";
 import { sweep, sweepCsv, sweepTable } from "../experiments/sweep.js";
 import { place } from "../experiments/place.js";
 import { portfolio } from "../experiments/portfolio.js";
 import { placeText, portfolioText } from "../experiments/text.js";
 import { progressBar } from "./progress.js";
+import { placeHtml, sweepHtml } from "../experiments/html.js";
+import { type CsvTable, placeTables, sweepTables } from "../experiments/csv.js";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -20,6 +24,8 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 
 interface Options {
   set: string[];
+  html?: string;
+  csv?: string;
   replications?: number;
   seed?: number;
   workers?: number;
@@ -38,6 +44,38 @@ function common(cmd: Command): Command {
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
+/** The report outputs of sweep and place (portfolio has none yet). */
+function withReports(cmd: Command): Command {
+  return cmd
+    .option("--html <file>", "also write a self-contained HTML report")
+    .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing)");
+}
+
+/** The CSV folder: an existing folder, or one whose parent exists. Checked before the run. */
+function checkCsvDir(dir: string, names: string[], inputs: string[]): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new OutputError(`${dir}: --csv names a file, not a folder; give a folder for the tables`);
+    for (const n of names) checkOutput(join(dir, n), inputs);
+  } else checkOutput(dir, inputs);
+}
+
+function writeOutputs(o: Options, inputs: string[], html: () => string, tables: CsvTable[]): void {
+  if (o.html) {
+    writeReport(o.html, html(), inputs);
+    if (!o.quiet) process.stderr.write(`wrote ${safeText(o.html)}\n`);
+  }
+  if (o.csv) {
+    mkdirSync(o.csv, { recursive: true });
+    for (const t of tables) writeReport(join(o.csv, t.name), t.text, inputs);
+    if (!o.quiet) process.stderr.write(`wrote ${tables.map((t) => safeText(join(o.csv!, t.name))).join(", ")}\n`);
+  }
+}
+
+function checkOutputs(o: Options, csvNames: string[], inputs: string[]): void {
+  if (o.html) checkOutput(o.html, inputs);
+  if (o.csv) checkCsvDir(o.csv, csvNames, inputs);
+}
+
 function runOptions(o: Options, signal: AbortSignal): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
   return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined };
@@ -47,19 +85,20 @@ const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 
 /** `vsm sweep`, `vsm place` and `vsm portfolio`: experiments over many models of one base. */
 export function registerExperimentCommands(program: Command, signal: AbortSignal): void {
-  common(
+  withReports(common(
     program
       .command("sweep")
       .argument("<model>", "a model or scenario file: the base")
       .requiredOption("--vary <field=values>", "a field and its values: servers=2..5, policy=fifo,priority, or JSON/YAML objects; null removes (repeatable: every combination)", collect, [])
       .option("-o, --out <file>", "also write the points to a file: .json, .csv, or text for any other extension")
       .description("run every combination of the varied fields against the base under common random numbers"),
-  ).action(async (file: string, o: Options & { vary: string[] }) => {
+  )).action(async (file: string, o: Options & { vary: string[] }) => {
     const vary = o.vary.map(parseVary);
     const base = loadModel(file, { set: o.set });
     const { changes, models } = pointModels(file, vary, o.set);
     const inputs = base.files ?? [file];
     if (o.out) checkOutput(o.out, inputs);
+    checkOutputs(o, ["points.csv", "point-streams.csv"], inputs);
     if (!o.quiet) for (const l of sizeWarnings(base, (o.replications ?? base.replications) * (models.length + 1))) process.stderr.write(`warning: ${safeText(l)}\n`);
     const doc = await sweep(base, models, changes, vary.map((v) => v.path), runOptions(o, signal));
     const text = sweepTable(doc);
@@ -68,20 +107,24 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
       writeReport(o.out, content, inputs);
       if (!o.quiet) process.stderr.write(`wrote ${safeText(o.out)}\n`);
     }
+    writeOutputs(o, inputs, () => sweepHtml(doc), o.csv ? await sweepTables(doc) : []);
     process.stdout.write(o.json ? json(doc) : text);
   });
 
-  common(
+  withReports(common(
     program
       .command("place")
       .argument("<model>", "a model or scenario file with economics")
       .requiredOption("--hires <n>", "servers to add (a person, or a squad where a server is a squad)", whole("--hires", 1))
       .option("--at <stages>", "candidate stages, comma-separated (default: every stage with limited servers)")
       .description("where the next hires do the most good: placements ranked by net value a year"),
-  ).action(async (file: string, o: Options & { hires: number; at?: string }) => {
+  )).action(async (file: string, o: Options & { hires: number; at?: string }) => {
     const base = loadModel(file, { set: o.set });
     const at = o.at?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const inputs = base.files ?? [file];
+    checkOutputs(o, ["placements.csv", "placement-hires.csv"], inputs);
     const doc = await place(base, { ...runOptions(o, signal), hires: o.hires, at });
+    writeOutputs(o, inputs, () => placeHtml(doc), o.csv ? await placeTables(doc) : []);
     process.stdout.write(o.json ? json(doc) : placeText(doc));
   });
 

@@ -10,6 +10,7 @@ import { readTrackerLog } from "../fit/log.js";
 import { readStatusMap } from "../fit/map.js";
 import { backtestText, warningLines } from "../fit/report.js";
 import { modelText } from "../fit/write.js";
+import { backtestHtml } from "../fit/html.js";
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -58,14 +59,21 @@ export function registerFitCommands(program: Command, signal: AbortSignal): void
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--json", "print the comparison as JSON")
+    .option("--html <file>", "also write the comparison as a self-contained HTML page: the log's and the model's lead-time distributions overlaid")
     .option("-q, --quiet", "nothing on stderr but errors")
     .description("simulate a model over a tracker export's window and compare with what happened")
-    .action(async (modelFile: string, file: string, o: { map: string; replications?: number; seed?: number; workers?: number; json?: boolean; quiet?: boolean }) => {
+    .action(async (modelFile: string, file: string, o: { map: string; replications?: number; seed?: number; workers?: number; json?: boolean; html?: string; quiet?: boolean }) => {
       const model = loadModel(modelFile);
+      const inputs = [...(model.files ?? [modelFile]), file, o.map];
+      if (o.html) checkOutput(o.html, inputs);
       const map = readStatusMap(o.map);
       const log = await readTrackerLog(file, map);
       if (!o.quiet) for (const l of warningLines(file, log.warnings)) process.stderr.write(`warning: ${l}\n`);
       const doc = await backtest(model, log, { replications: o.replications, seed: o.seed, workers: o.workers, signal });
+      if (o.html) {
+        writeReport(o.html, backtestHtml(doc), inputs);
+        if (!o.quiet) process.stderr.write(`wrote ${safeText(o.html)}\n`);
+      }
       process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : backtestText(doc));
     });
 }

@@ -10,6 +10,8 @@ import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { htmlReport } from "../report/html/report.js";
+import { traceMap, traceMapPath, writeTrace } from "../report/trace.js";
+import { compile } from "../model/compile.js";
 import { sizeWarnings } from "../model/analysis.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
@@ -140,11 +142,28 @@ export function buildProgram(signal: AbortSignal): Command {
 
   withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures"))
     .option("--by-stream", "also print where each stream's time goes: visits, wait and touch time at each stage")
-    .action(async (file: string, o: CommonOptions & { byStream?: boolean }) => {
+    .option("--trace <file.csv>", "also write one replication's items as an issue-tracker changelog export (and its map file beside it, for vsm fit)")
+    .option("--trace-replication <k>", "which replication --trace writes (default 1, the first)", whole("--trace-replication", 1))
+    .action(async (file: string, o: CommonOptions & { byStream?: boolean; trace?: string; traceReplication?: number }) => {
       const model = loadModel(file, { set: o.set });
-      checkOutputs(o, model.files ?? [file]);
+      const inputs = model.files ?? [file];
+      checkOutputs(o, inputs);
+      const k = o.traceReplication;
+      if (k !== undefined && !o.trace) throw new OutputError("--trace-replication needs --trace FILE.csv: which file to write the replication's items to");
+      if (o.trace) {
+        checkOutput(o.trace, inputs);
+        checkOutput(traceMapPath(o.trace), inputs);
+        const most = o.precision ? (o.maxReplications ?? 1000) : (o.replications ?? model.replications);
+        if (k !== undefined && k > most) throw new OutputError(`--trace-replication ${k}: the run has ${most} replication${most === 1 ? "" : "s"}; choose one from 1 to ${most}`);
+      }
       warn(o, sizeWarnings(model, o.replications ?? model.replications));
       const outcome = await simulateModels([model], runOptions(o, signal));
+      if (o.trace) {
+        // The same replication the run measured (same seed, same index), on the general loop.
+        const stats = writeTrace(compile(model), o.seed ?? model.seed, (k ?? 1) - 1, o.trace, inputs, o.maxWip);
+        writeReport(traceMapPath(o.trace), traceMap(model), inputs);
+        if (!o.quiet) process.stderr.write(`wrote ${safeText(o.trace)} (${stats.rows} rows, ${stats.items} items) and ${safeText(traceMapPath(o.trace))}\n`);
+      }
       const doc = runDocument(outcome);
       const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
       const json = () => `${JSON.stringify(doc, null, 2)}\n`;

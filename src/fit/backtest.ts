@@ -41,6 +41,9 @@ export interface BacktestDocument {
         ksCritical: number;
         ksInside: boolean;
         simulatedItems: number;
+        /** Percentiles 0..100 of the observed lead times and of the simulated ones (pooled over
+         * replications), for the chart of the two distributions; empty with no item. */
+        distribution: { observed: number[]; simulated: number[] };
       };
     }
   >;
@@ -97,7 +100,11 @@ export async function backtest(model: Model, log: TrackerLog, options: BacktestO
       }
     }
     if (!ksInside) flags.push(`${id}: lead-time distributions differ (KS distance ${distance.toFixed(3)}, 5% critical ${critical.toFixed(3)})`);
-    streams[id] = { leadTime: { observed, simulated, inside, ks: distance, ksCritical: critical, ksInside, simulatedItems: s.count } };
+    const distribution = {
+      observed: leads.length ? Array.from({ length: 101 }, (_, k) => quantile(leads, k / 100)) : [],
+      simulated: doc.streams[id].leadTime.distribution ?? [],
+    };
+    streams[id] = { leadTime: { observed, simulated, inside, ks: distance, ksCritical: critical, ksInside, simulatedItems: s.count, distribution } };
   }
 
   const stages: BacktestDocument["stages"] = {};

@@ -32,6 +32,6 @@ export function runReplication(m: CompiledModel, seed: number, replication: numb
     loop = oneReplication.get(m);
     if (loop === undefined) oneReplication.set(m, (loop = loopFor(estimatedEvents(m.model, 1))));
   }
-  const Sim = (!options.trace && loop === "specialized" && specializedSimulation(m)) || Simulation;
+  const Sim = (!options.trace && !options.observer && loop === "specialized" && specializedSimulation(m)) || Simulation;
   return new Sim(m, seed, replication, options).run();
 }

@@ -50,6 +50,15 @@ export interface TraceRow {
   what: "arrive" | "enter" | "start" | "finish" | "rework" | "done";
 }
 
+/**
+ * Told every step of every item as the replication runs (`SimulationOptions.observer`): the time,
+ * the item's number in order of arrival (a parallel branch is its item), the stream's and the
+ * stage's index in the compiled model (-1: no stage, for arrive and done), and what happened.
+ */
+export interface TraceObserver {
+  step(time: number, item: number, stream: number, stage: number, what: TraceRow["what"]): void;
+}
+
 export interface ReplicationResult {
   events: number;
   /** streams[i * STREAM_FIGURES.length + f] */

@@ -35,7 +35,7 @@ import {
   WIP_CORRECTION,
   figures,
 } from "./measure.js";
-import type { ReplicationResult, TraceRow } from "./results.js";
+import type { ReplicationResult, TraceObserver, TraceRow } from "./results.js";
 
 // The order of events at equal times (the calendar's rank, R_*), declared once:
 //  0 completion: a server freed at t is taken by work already waiting before new work arrives
@@ -69,6 +69,8 @@ export interface SimulationOptions {
   maxWip?: number;
   /** Record every step of every item (small models and tests only). */
   trace?: boolean;
+  /** Hand every step of every item to this observer as it happens (nothing is kept here). */
+  observer?: TraceObserver;
   /**
    * Which event loop runs the replication; the figures are the same. "specialized": the loop
    * written out for the model (flow/specialize.ts), faster per event but a new function for V8
@@ -101,6 +103,7 @@ export class Simulation {
   protected now = -0; // a double from the start: see Calendar.time
   protected readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
+  private readonly observer: TraceObserver | null;
   private readonly tracing: boolean;
   // When tracing: each item's number in order of arrival, by slot (slots are reused, numbers not).
   private readonly serial: number[] = [];
@@ -147,7 +150,8 @@ export class Simulation {
     this.m = m;
     this.maxWip = options.maxWip ?? DEFAULT_MAX_WIP;
     this.traceRows = options.trace ? [] : null;
-    this.tracing = this.traceRows !== null;
+    this.observer = options.observer ?? null;
+    this.tracing = this.traceRows !== null || this.observer !== null;
     const nStages = m.stageIds.length;
     const nStreams = m.streamIds.length;
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
@@ -670,7 +674,8 @@ export class Simulation {
 
   private trace(item: number, s: number, what: TraceRow["what"]): void {
     const it = this.items;
-    this.traceRows!.push({
+    this.observer?.step(this.now, this.serial[item], it.stream[item], s, what);
+    this.traceRows?.push({
       time: this.now,
       item: this.serial[item],
       stream: this.m.streamIds[it.stream[item]],

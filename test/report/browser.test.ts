@@ -43,6 +43,15 @@ describe.skipIf(!present)("the HTML report in chromium", () => {
     const h = await vsm(["run", hostile, "-r", "2", "-w", "1", "-q", "--html", join(dir.dir, "hostile.html")]);
     expect(h.status).toBe(0);
     reports.hostile = readFileSync(join(dir.dir, "hostile.html"), "utf8");
+    // Sweep and place reports: of the example, and of the hostile model (names as text).
+    const made = await Promise.all([
+      vsm(["sweep", "models/acme-saas.yaml", "-r", "3", "-w", "1", "-q", "--vary", "stages.security.servers=2..4", "--vary", "stages.qa.servers=4,5", "--html", join(dir.dir, "sweep.html")]),
+      vsm(["place", "models/acme-saas.yaml", "-r", "3", "-w", "1", "-q", "--hires", "2", "--at", "security,qa,platform_env", "--html", join(dir.dir, "place.html")]),
+      vsm(["sweep", hostile, "-r", "2", "-w", "1", "-q", "--vary", "stages.dev.servers=2,3", "--html", join(dir.dir, "hostile-sweep.html")]),
+      vsm(["place", hostile, "-r", "2", "-w", "1", "-q", "--hires", "1", "--html", join(dir.dir, "hostile-place.html")]),
+    ]);
+    for (const m of made) expect([m.status, m.stderr]).toEqual([0, ""]);
+    for (const name of ["sweep", "place", "hostile-sweep", "hostile-place"]) reports[name] = readFileSync(join(dir.dir, `${name}.html`), "utf8");
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
@@ -110,5 +119,31 @@ describe.skipIf(!present)("the HTML report in chromium", () => {
     expect(errors).toEqual([]);
     await page.screenshot({ path: join(SCREENS, "hostile.png"), fullPage: false });
     await context.close();
+  });
+
+  it("the sweep and place reports: chart drawn, nothing fetched, no console error, no sideways scroll at 390 px, hostile names as text", async () => {
+    for (const [name, chart] of [["sweep", "cost-lead-time"], ["place", "placements"], ["hostile-sweep", "cost-lead-time"], ["hostile-place", "placements"]] as const) {
+      const sizes = [[1280, 800, "desktop"], [390, 844, "phone"]] as const;
+      // The hostile pages test escaping: one size is enough (and keeps the test short).
+      for (const [w, h, size] of name.startsWith("hostile") ? sizes.slice(0, 1) : sizes) {
+        const { context, page, requests, errors } = await open(reports[name], w, h, true);
+        const boxes = await page.$$eval("svg", (els) => els.map((e) => ({ chart: e.getAttribute("data-chart"), w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height })));
+        expect(boxes.map((b) => b.chart)).toEqual([chart]);
+        expect(boxes[0].w > 0 && boxes[0].h > 0, `${name} ${size}`).toBe(true);
+        const scroll = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
+        expect(scroll, `${name} ${size}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+        expect(requests).toEqual([]);
+        expect(errors).toEqual([]);
+        if (name.startsWith("hostile")) {
+          expect(await page.locator("script, iframe, img, u").count()).toBe(0);
+          expect(await page.locator("h1").textContent()).toContain(HOSTILE);
+        } else {
+          // The labels are text a reader can search and select, not drawn shapes.
+          expect(await page.locator(`svg[data-chart=${chart}]`).textContent()).toMatch(name === "sweep" ? /#1[\s\S]*base/ : /Security review|Release QA|Environment provisioning/);
+        }
+        if (!name.startsWith("hostile")) await page.screenshot({ path: join(SCREENS, `${name}-${size}.png`), fullPage: false });
+        await context.close();
+      }
+    }
   });
 });
