@@ -4,6 +4,7 @@ import { sizeWarnings } from "../model/analysis.js";
 import type { RunOptions } from "../runner/run.js";
 import { safeText } from "../report/format.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
+import { checkTableFolder } from "../report/tidy.js";
 import { pointModels, parseVary } from "../experiments/vary.js";
 import { sweep, sweepCsv, sweepTable } from "../experiments/sweep.js";
 import { place } from "../experiments/place.js";
@@ -12,7 +13,7 @@ import { placeText, portfolioText } from "../experiments/text.js";
 import { progressBar } from "./progress.js";
 import { placeHtml, sweepHtml } from "../experiments/html.js";
 import { type CsvTable, placeTables, sweepTables } from "../experiments/csv.js";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const whole = (name: string, min: number) => (v: string) => {
@@ -51,14 +52,6 @@ function withReports(cmd: Command): Command {
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing)");
 }
 
-/** The CSV folder: an existing folder, or one whose parent exists. Checked before the run. */
-function checkCsvDir(dir: string, names: string[], inputs: string[]): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new OutputError(`${dir}: --csv names a file, not a folder; give a folder for the tables`);
-    for (const n of names) checkOutput(join(dir, n), inputs);
-  } else checkOutput(dir, inputs);
-}
-
 function writeOutputs(o: Options, inputs: string[], html: () => string, tables: CsvTable[]): void {
   if (o.html) {
     writeReport(o.html, html(), inputs);
@@ -73,7 +66,7 @@ function writeOutputs(o: Options, inputs: string[], html: () => string, tables: 
 
 function checkOutputs(o: Options, csvNames: string[], inputs: string[]): void {
   if (o.html) checkOutput(o.html, inputs);
-  if (o.csv) checkCsvDir(o.csv, csvNames, inputs);
+  if (o.csv) checkTableFolder(o.csv, csvNames, inputs);
 }
 
 function runOptions(o: Options, signal: AbortSignal): RunOptions {

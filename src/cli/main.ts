@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
 import type { Model, RunOptions } from "../index.js";
-import { runDocument } from "../report/document.js";
+import type { RunOutcome } from "../runner/run.js";
+import { type RunDocument, runDocument } from "../report/document.js";
+import { RUN_TABLES, RunTables, checkTableFolder } from "../report/tidy.js";
 import { byStreamTable, runTable } from "../report/table.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
@@ -51,6 +53,7 @@ interface CommonOptions {
   json?: boolean;
   out?: string;
   html?: string;
+  csv?: string;
   quiet?: boolean;
 }
 
@@ -66,12 +69,14 @@ function withRunOptions(cmd: Command): Command {
     .option("--json", "print the results as JSON on stdout")
     .option("-o, --out <file>", "also write the results to a file: .json, .csv, .html, or text for any other extension")
     .option("--html <file>", "also write a self-contained HTML report: maps, charts and tables")
+    .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing): per replication and stream, per replication and stage, the summary, the lead-time distributions")
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
-function runOptions(o: CommonOptions, signal: AbortSignal): RunOptions {
+function runOptions(o: CommonOptions, signal: AbortSignal, tables?: RunTables): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
   return {
+    onReplication: tables?.onReplication,
     replications: o.replications,
     seed: o.seed,
     workers: o.workers,
@@ -101,10 +106,28 @@ async function output(o: CommonOptions, inputs: string[], render: { json: () => 
   }
 }
 
-/** Both outputs checked before a run, so a bad path never costs the run. */
+/** Every output checked before a run, so a bad path never costs the run. */
 function checkOutputs(o: CommonOptions, inputs: string[]): void {
   if (o.out) checkOutput(o.out, inputs);
   if (o.html) checkOutput(o.html, inputs);
+  if (o.csv) checkTableFolder(o.csv, RUN_TABLES, inputs);
+}
+
+/** Runs with the --csv tables written as replications finish; a run that fails leaves none. */
+async function simulateWithTables(models: Model[], o: CommonOptions, inputs: string[], signal: AbortSignal): Promise<{ outcome: RunOutcome; tables: RunTables | null }> {
+  const tables = o.csv ? new RunTables(o.csv, models, inputs) : null;
+  try {
+    return { outcome: await simulateModels(models, runOptions(o, signal, tables ?? undefined)), tables };
+  } catch (e) {
+    tables?.abort();
+    throw e;
+  }
+}
+
+function writeTables(o: CommonOptions, tables: RunTables | null, summary: string, runs: { name: string; run: RunDocument }[]): void {
+  if (!tables) return;
+  const written = tables.finish(summary, runs);
+  if (!o.quiet) process.stderr.write(`wrote ${written.length} tables in ${safeText(o.csv!)}\n`);
 }
 
 /** The installed package's version, read beside this module (src/cli or dist/cli) at run time. */
@@ -122,11 +145,12 @@ async function compareCommand(baseFile: string, files: string[], o: CommonOption
   const inputs = models.flatMap((m) => m.files ?? []);
   checkOutputs(o, inputs);
   for (const m of models) warn(o, sizeWarnings(m, o.replications ?? models[0].replications));
-  const outcome = await simulateModels(models, runOptions(o, signal));
+  const { outcome, tables } = await simulateWithTables(models, o, inputs, signal);
   const doc = compareDocument(outcome, { minEffect: o.minEffect });
   const text = () => `${compareTable(doc)}\n`;
   const json = () => `${JSON.stringify(doc, null, 2)}\n`;
   await output(o, inputs, { json, csv: () => compareCsv(doc), text, html: () => htmlReport(doc, models) });
+  writeTables(o, tables, await compareCsv(doc), [{ name: doc.base.model, run: doc.base }, ...doc.scenarios.map((x) => ({ name: x.name, run: x.run }))]);
   if (print || o.json) process.stdout.write(o.json ? json() : text());
   if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
 }
@@ -157,7 +181,7 @@ export function buildProgram(signal: AbortSignal): Command {
         if (k !== undefined && k > most) throw new OutputError(`--trace-replication ${k}: the run has ${most} replication${most === 1 ? "" : "s"}; choose one from 1 to ${most}`);
       }
       warn(o, sizeWarnings(model, o.replications ?? model.replications));
-      const outcome = await simulateModels([model], runOptions(o, signal));
+      const { outcome, tables } = await simulateWithTables([model], o, inputs, signal);
       if (o.trace) {
         // The same replication the run measured (same seed, same index), on the general loop.
         const stats = writeTrace(compile(model), o.seed ?? model.seed, (k ?? 1) - 1, o.trace, inputs, o.maxWip);
@@ -168,6 +192,7 @@ export function buildProgram(signal: AbortSignal): Command {
       const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
       const json = () => `${JSON.stringify(doc, null, 2)}\n`;
       await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text, html: () => htmlReport(doc, [model]) });
+      writeTables(o, tables, await runCsv(doc), [{ name: doc.model, run: doc }]);
       process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
     });
@@ -197,9 +222,10 @@ export function buildProgram(signal: AbortSignal): Command {
     const model = loadModel(baseFile, { set: o.set });
     checkOutputs(opts, model.files ?? [baseFile]);
     warn(o, sizeWarnings(model, o.replications ?? model.replications));
-    const outcome = await simulateModels([model], runOptions(o, signal));
+    const { outcome, tables } = await simulateWithTables([model], opts, model.files ?? [baseFile], signal);
     const doc = runDocument(outcome);
     await output(opts, model.files ?? [baseFile], { json: () => `${JSON.stringify(doc, null, 2)}\n`, csv: () => runCsv(doc), text: () => `${runTable(doc)}\n`, html: () => htmlReport(doc, [model]) });
+    writeTables(opts, tables, await runCsv(doc), [{ name: doc.model, run: doc }]);
     if (o.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
