@@ -28,8 +28,8 @@ export { parseVary, pointModels, type Variation } from "./experiments/vary.js";
 export { sweep, type SweepDocument, type SweepPoint } from "./experiments/sweep.js";
 export { place, type PlaceDocument, type PlaceOptions, type Placement } from "./experiments/place.js";
 export { portfolio, type PortfolioDocument, type PortfolioStream } from "./experiments/portfolio.js";
-export { sweepHtml, placeHtml } from "./experiments/html.js";
-export { sweepTables, placeTables, type CsvTable } from "./experiments/csv.js";
+export { sweepHtml, placeHtml } from "./report/experiments/html.js";
+export { sweepTables, placeTables, type CsvTable } from "./report/experiments/csv.js";
 export { backtestHtml } from "./fit/html.js";
 
 import type { Model } from "./model/types.js";

@@ -6,13 +6,13 @@ import { safeText } from "../report/format.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { checkTableFolder } from "../report/tidy.js";
 import { pointModels, parseVary } from "../experiments/vary.js";
-import { sweep, sweepCsv, sweepTable } from "../experiments/sweep.js";
+import { sweep } from "../experiments/sweep.js";
+import { sweepCsv, sweepTables, placeTables, type CsvTable } from "../report/experiments/csv.js";
 import { place } from "../experiments/place.js";
 import { portfolio } from "../experiments/portfolio.js";
-import { placeText, portfolioText } from "../experiments/text.js";
+import { placeText, portfolioText, sweepTable } from "../report/experiments/text.js";
 import { progressBar } from "./progress.js";
-import { placeHtml, sweepHtml } from "../experiments/html.js";
-import { type CsvTable, placeTables, sweepTables } from "../experiments/csv.js";
+import { placeHtml, sweepHtml } from "../report/experiments/html.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 

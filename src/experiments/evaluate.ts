@@ -3,7 +3,6 @@ import { headcountOf } from "../economics/money.js";
 import { replicationTotal } from "../runner/money.js";
 import { type RunOptions, type RunOutcome, simulateModels } from "../runner/run.js";
 import { type CompareDocument, compareDocument } from "../report/compare.js";
-import type { RunDocument } from "../report/document.js";
 import { type Figure, figure } from "../stats/interval.js";
 
 /**
@@ -39,18 +38,6 @@ export function headcountPayroll(model: Model): number {
   return model.economics ? headcountOf(model) * model.economics.costPerPerson : 0;
 }
 
-/** Mean lead time over all items: the streams' means weighted by the items each completed. */
-export function overallLeadTime(run: RunDocument): number {
-  let items = 0;
-  let sum = 0;
-  for (const s of Object.values(run.streams)) {
-    if (Number.isFinite(s.leadTime.mean.mean) && s.completed.mean > 0) {
-      items += s.completed.mean;
-      sum += s.completed.mean * s.leadTime.mean.mean;
-    }
-  }
-  return items > 0 ? sum / items : NaN;
-}
 
 /**
  * Net value of point a minus net value of point b (indices into the evaluation's models, 0 the

@@ -1,9 +1,11 @@
 import { ModelError, unknownName } from "../model/errors.js";
 import type { Model } from "../model/types.js";
 import type { RunOptions } from "../runner/run.js";
-import type { RunDocument } from "../report/document.js";
+import { type PlaceDocument, type Placement, overallLeadTime } from "../report/experiments/documents.js";
 import type { Figure } from "../stats/interval.js";
-import { type Evaluation, evaluate, netValueDifference, overallLeadTime } from "./evaluate.js";
+import { type Evaluation, evaluate, netValueDifference } from "./evaluate.js";
+
+export type { PlaceDocument, Placement };
 
 /** Above this many placements the search is greedy, one hire at a time. */
 export const MAX_ENUMERATED = 300;
@@ -13,38 +15,6 @@ export const VERIFIED = 8;
 export const SCREEN_REPLICATIONS = 10;
 const SHOWN = 5;
 
-export interface Placement {
-  /** Servers added at each stage (stages with none left out). */
-  hires: Record<string, number>;
-  /** Net value a year against the base: the fall in the economics total less the added payroll. */
-  netValue: Figure;
-  addedPeople: number;
-  addedPayroll: number;
-  /** Net value per added person a year. */
-  valuePerPerson: number;
-  /** Mean lead time over all items, and the base's for comparison. */
-  leadTime: number;
-  run: RunDocument;
-}
-
-/** The JSON document of `vsm place --json` (add freely, never rename). */
-export interface PlaceDocument {
-  base: RunDocument;
-  hires: number;
-  candidates: string[];
-  /** "every placement" when all were tried, "greedy" (one hire at a time) when there were too many. */
-  search: "every placement" | "greedy";
-  /** Placements simulated in the screen, and with how many replications each. */
-  screened: number;
-  screenReplications: number;
-  /** Replications of the verified placements (the figures below). */
-  replications: number;
-  /** The verified placements, best net value first (at most five). */
-  placements: Placement[];
-  /** The best net value minus the second's, paired by replication; distinguishable when its 95%
-   * interval excludes zero. Null with fewer than two placements. */
-  bestVsSecond: { difference: Figure; distinguishable: boolean } | null;
-}
 
 export interface PlaceOptions extends RunOptions {
   hires: number;

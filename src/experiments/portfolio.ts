@@ -2,41 +2,10 @@ import type { Model, RouteStep } from "../model/types.js";
 import type { RunOptions } from "../runner/run.js";
 import { simulateModels } from "../runner/run.js";
 import { type RunDocument, runDocument } from "../report/document.js";
+import type { PortfolioDocument, PortfolioStream } from "../report/experiments/documents.js";
 
-/**
- * Which value stream to map and improve first. Each stream's severity is what its lead time costs:
- * its cost of delay a year (items in progress x cost of delay x a year) where the model prices
- * time, else the items it holds in progress (Little's law: throughput x lead time), weighted by
- * its strategic weight and its readiness (the authority to change its constraint).
- */
-export interface PortfolioStream {
-  stream: string;
-  name: string;
-  strategicWeight: number;
-  readiness: number;
-  /** What the ranking weighs: cost of delay a year, or items in progress without economics. */
-  severity: number;
-  weightedSeverity: number;
-  costOfDelay: number | null;
-  leadTimeP85: number;
-  /** p95 over p50 of lead time: how unpredictable it is. */
-  spread: number;
-  /** Share of mean lead time spent waiting at shared stages (stages two or more streams cross). */
-  sharedWaitShare: number;
-  /** The stage where its items spend the most time waiting per item, and that time. */
-  holdUp: { stage: string; name: string; waitPerItem: number } | null;
-}
+export type { PortfolioDocument, PortfolioStream };
 
-export interface PortfolioDocument {
-  base: RunDocument;
-  severity: "cost of delay a year" | "items in progress";
-  /** Stages two or more streams cross. */
-  sharedStages: string[];
-  /** Streams ranked by weighted severity, most severe first. */
-  streams: PortfolioStream[];
-  /** Streams whose routes pass the same sequence of shared stages: one current-state map covers them. */
-  families: { sharedStages: string[]; streams: string[] }[];
-}
 
 /** The stages a route names, in the order it first names them (branches in order). */
 function routeOrder(route: RouteStep[], out: string[] = []): string[] {

@@ -13,9 +13,9 @@ import { loadModel } from "../../src/model/load.js";
 import { parseVary, pointModels } from "../../src/experiments/vary.js";
 import { type SweepDocument, sweep } from "../../src/experiments/sweep.js";
 import { type PlaceDocument, place } from "../../src/experiments/place.js";
-import { placeHtml, sweepHtml } from "../../src/experiments/html.js";
-import { placeTables, sweepTables } from "../../src/experiments/csv.js";
-import { overallLeadTime } from "../../src/experiments/evaluate.js";
+import { placeHtml, sweepHtml } from "../../src/report/experiments/html.js";
+import { placeTables, sweepTables } from "../../src/report/experiments/csv.js";
+import { overallLeadTime } from "../../src/report/experiments/documents.js";
 import { HOSTILE, HOSTILE_MODEL } from "../report/hostile.js";
 import { ensureBuilt, vsm } from "../fixtures/cli.js";
 

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadModel, ModelError } from "../../src/index.js";
 import { combinations, parseVary, pointModels } from "../../src/experiments/vary.js";
 import { paretoFront } from "../../src/experiments/pareto.js";
-import { sweep, sweepCsv } from "../../src/experiments/sweep.js";
+import { sweep } from "../../src/experiments/sweep.js";
+import { sweepCsv } from "../../src/report/experiments/csv.js";
 import { mmc } from "../theory/formulas.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vsm-sweep-"));

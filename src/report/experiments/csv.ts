@@ -1,7 +1,5 @@
 import { writeToString } from "fast-csv";
-import { overallLeadTime } from "./evaluate.js";
-import type { PlaceDocument } from "./place.js";
-import type { SweepDocument } from "./sweep.js";
+import { type PlaceDocument, type SweepDocument, overallLeadTime } from "./documents.js";
 
 /**
  * `--csv DIR` on `vsm sweep` and `vsm place`: tidy tables, one observation a row, one header row,
@@ -89,4 +87,40 @@ export async function placeTables(doc: PlaceDocument): Promise<CsvTable[]> {
     { name: "placements.csv", text: await writeToString(placements) },
     { name: "placement-hires.csv", text: await writeToString(hires) },
   ];
+}
+
+/** One row per point, flat, for a spreadsheet: `--out points.csv`. */
+export function sweepCsv(doc: SweepDocument): Promise<string> {
+  const streams = Object.keys(doc.base.streams);
+  const headers = [
+    "point",
+    ...doc.vary,
+    ...streams.flatMap((s) => [`${s}.leadTimeMean`, `${s}.leadTimeP85`]),
+    "leadTimeMean",
+    "economicsTotal",
+    "economicsPayroll",
+    "economicsDelay",
+    "headcount",
+    "headcountPayroll",
+    "annualCost",
+    "netValue",
+    "netValueCi95",
+    "pareto",
+  ];
+  const rows = doc.points.map((p, i) => [
+    i + 1,
+    ...doc.vary.map((v) => cell(show(p.changes[v]))),
+    ...streams.flatMap((s) => [value(p.run.streams[s].leadTime.mean.mean), value(p.run.streams[s].leadTime.p85.mean)]),
+    value(p.leadTime),
+    value(p.run.economics?.total.mean),
+    value(p.run.economics?.payroll.mean),
+    value(p.run.economics?.delay.mean),
+    p.headcount,
+    p.headcountPayroll,
+    value(p.annualCost),
+    value(p.netValue?.mean),
+    value(p.netValue?.ci95),
+    p.pareto ? "true" : "false",
+  ]);
+  return writeToString([headers, ...rows]);
 }

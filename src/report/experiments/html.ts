@@ -1,15 +1,13 @@
 import { scaleBand, scaleLinear } from "d3-scale";
 import { curveStepAfter, line } from "d3-shape";
-import type { RunDocument } from "../report/document.js";
-import { num } from "../report/format.js";
-import { amount } from "../report/money.js";
-import { escapeHtml, nameOf } from "../report/html/escape.js";
-import { clip } from "../report/html/orgmap.js";
-import { page } from "../report/html/page.js";
-import type { Figure } from "../stats/interval.js";
-import { overallLeadTime } from "./evaluate.js";
-import type { PlaceDocument } from "./place.js";
-import type { SweepDocument, SweepPoint } from "./sweep.js";
+import type { RunDocument } from "../document.js";
+import { num } from "../format.js";
+import { amount } from "../money.js";
+import { escapeHtml, nameOf } from "../html/escape.js";
+import { clip } from "../html/orgmap.js";
+import { page } from "../html/page.js";
+import type { Figure } from "../../stats/interval.js";
+import { type PlaceDocument, type SweepDocument, type SweepPoint, overallLeadTime } from "./documents.js";
 
 /**
  * `--html FILE` on `vsm sweep` and `vsm place`: one self-contained page each, built like the run

@@ -1,10 +1,9 @@
-import { amount } from "../report/money.js";
-import { num, safeText, table } from "../report/format.js";
-import { label } from "../report/table.js";
-import type { Figure } from "../stats/interval.js";
-import type { PlaceDocument } from "./place.js";
-import { overallLeadTime } from "./evaluate.js";
-import type { PortfolioDocument } from "./portfolio.js";
+import type { RunDocument } from "../document.js";
+import { amount } from "../money.js";
+import { num, safeText, table } from "../format.js";
+import { label } from "../table.js";
+import type { Figure } from "../../stats/interval.js";
+import { type PlaceDocument, type PortfolioDocument, type SweepDocument, overallLeadTime } from "./documents.js";
 
 const withCi = (f: Figure, c: string) => (f.ci95 === null ? amount(f.mean, c) : `${amount(f.mean, c)} ± ${amount(f.ci95, c).replace(/^-?\S+ /, "")}`);
 
@@ -69,4 +68,51 @@ export function portfolioText(doc: PortfolioDocument): string {
   out.push("Product families (the same sequence of shared stages; one current-state map covers each):");
   for (const f of doc.families) out.push(`  ${f.streams.map(safeText).join(", ")}: ${f.sharedStages.length ? f.sharedStages.map(safeText).join(" -> ") : "no shared stage"}`);
   return `${out.join("\n")}\n`;
+}
+
+const show = (v: unknown) => (v === null ? "none" : typeof v === "string" ? v : JSON.stringify(v));
+
+/** One row per point: its changes, each stream's mean and p85 lead time, the money, the front. */
+export function sweepTable(doc: SweepDocument): string {
+  const streams = Object.keys(doc.base.streams);
+  const c = doc.base.economics?.currency ?? "";
+  const money = (x: number | null | undefined) => (x === null || x === undefined ? "-" : amount(x, c));
+  const header = [
+    ...doc.vary.map((p) => p.replace(/^stages\.|^streams\./, "")),
+    ...streams.flatMap((s) => [`${s} mean`, `${s} p85`]),
+    "Economics",
+    "People",
+    "Payroll",
+    "Net value a year",
+    "Front",
+  ];
+  const row = (changes: string[], run: RunDocument, headcount: number, payroll: number, net: Figure | null, front: string) => [
+    ...changes,
+    ...streams.flatMap((s) => [num(run.streams[s].leadTime.mean.mean), num(run.streams[s].leadTime.p85.mean)]),
+    money(run.economics?.total.mean),
+    num(headcount),
+    money(run.economics ? payroll : null),
+    net === null ? "-" : net.ci95 === null ? money(net.mean) : `${money(net.mean)} ± ${amount(net.ci95, c).replace(/^-?\S+ /, "")}`,
+    front,
+  ];
+  const baseRow = row(
+    doc.vary.map((_, i) => (i === 0 ? "(base)" : "")),
+    doc.base,
+    doc.base.economics?.people ?? 0,
+    doc.base.economics?.peoplePayroll ?? 0,
+    null,
+    "",
+  );
+  const rows = doc.points.map((p) =>
+    row(doc.vary.map((v) => safeText(show(p.changes[v]))), p.run, p.headcount, p.headcountPayroll, p.netValue, p.pareto ? "*" : p.run.unstable.length ? "unstable" : ""),
+  );
+  const u = `${doc.base.timeUnit}s`;
+  const lines = [
+    `Sweep of ${safeText(doc.base.model)}: ${doc.points.length} points, ${doc.base.replications} replications each, seed ${doc.base.seed}, under common random numbers with the base.`,
+    `Lead times in ${u}; money a year; net value against the base with its 95% paired interval.`,
+    table(header, [baseRow, ...rows]),
+    `* on the Pareto front: no other point has both a lower annual cost (economics total plus the payroll of its headcount) and a shorter mean lead time over all items.`,
+  ];
+  if (doc.points.some((p) => !p.pareto && p.run.unstable.length)) lines.push("unstable: a stage of the point has no steady state (its figures grow with the run); it is on no front.");
+  return `${lines.join("\n")}\n`;
 }
