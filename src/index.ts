@@ -30,7 +30,7 @@ export { place, type PlaceDocument, type PlaceOptions, type Placement } from "./
 export { portfolio, type PortfolioDocument, type PortfolioStream } from "./experiments/portfolio.js";
 export { sweepHtml, placeHtml } from "./report/experiments/html.js";
 export { sweepTables, placeTables, type CsvTable } from "./report/experiments/csv.js";
-export { backtestHtml } from "./fit/html.js";
+export { backtestHtml } from "./report/backtest/html.js";
 
 import type { Model } from "./model/types.js";
 import { simulateModels, type RunOptions } from "./runner/run.js";

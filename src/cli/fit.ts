@@ -8,9 +8,10 @@ import { backtest } from "../fit/backtest.js";
 import { fitTally, tallyTrackerLog } from "../fit/estimate.js";
 import { readTrackerLog } from "../fit/log.js";
 import { readStatusMap } from "../fit/map.js";
-import { backtestText, warningLines } from "../fit/report.js";
+import { warningLines } from "../fit/report.js";
+import { backtestText } from "../report/backtest/text.js";
 import { modelText } from "../fit/write.js";
-import { backtestHtml } from "../fit/html.js";
+import { backtestHtml } from "../report/backtest/html.js";
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);

@@ -4,6 +4,9 @@ import { toTimeUnit } from "../model/units.js";
 import { simulateModels, type RunOptions } from "../runner/run.js";
 import { runDocument } from "../report/document.js";
 import type { Figure } from "../stats/interval.js";
+import type { BacktestDocument, Banded } from "../report/backtest/documents.js";
+
+export type { BacktestDocument, Banded };
 import { ksCritical, ksDistance, quantile } from "./distributions.js";
 import { weekStart } from "./estimate.js";
 import type { TrackerLog } from "./log.js";
@@ -15,41 +18,6 @@ import type { TrackerLog } from "./log.js";
  * length would fall in: the replications' mean plus or minus a 95% prediction interval for one
  * more replication, mean ± t·s·sqrt(1 + 1/n) = mean ± ci95·sqrt(n + 1).
  */
-
-export interface Banded extends Figure {
-  band: [number, number] | null;
-}
-
-export interface BacktestDocument {
-  model: string;
-  log: string;
-  timeUnit: string;
-  start: string;
-  warmup: number;
-  horizon: number;
-  replications: number;
-  seed: number;
-  streams: Record<
-    string,
-    {
-      leadTime: {
-        observed: { n: number; p50: number; p85: number; p95: number };
-        simulated: { p50: Banded; p85: Banded; p95: Banded };
-        inside: { p50: boolean; p85: boolean; p95: boolean };
-        /** Kolmogorov-Smirnov distance between observed and simulated lead times. */
-        ks: number;
-        ksCritical: number;
-        ksInside: boolean;
-        simulatedItems: number;
-        /** Percentiles 0..100 of the observed lead times and of the simulated ones (pooled over
-         * replications), for the chart of the two distributions; empty with no item. */
-        distribution: { observed: number[]; simulated: number[] };
-      };
-    }
-  >;
-  stages: Record<string, { wait: { observed: number; visits: number; simulated: Banded; inside: boolean }; wip: { observed: number; simulated: Banded | null; inside: boolean | null } }>;
-  flags: string[];
-}
 
 export interface BacktestOptions extends RunOptions {
   /** Replications traced for the simulated lead-time distribution (KS); default 10. */

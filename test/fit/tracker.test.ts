@@ -11,7 +11,7 @@ import { backtest } from "../../src/fit/backtest.js";
 import { type FitResult, fitLog } from "../../src/fit/estimate.js";
 import { type TrackerLog, readTrackerLog } from "../../src/fit/log.js";
 import { readStatusMap } from "../../src/fit/map.js";
-import { backtestText } from "../../src/fit/report.js";
+import { backtestText } from "../../src/report/backtest/text.js";
 
 const map = readStatusMap("test/fixtures/tracker/map.yaml");
 let log: TrackerLog;

@@ -18,7 +18,7 @@ import { backtest } from "../../src/fit/backtest.js";
 import { readTrackerLog } from "../../src/fit/log.js";
 import { readStatusMap } from "../../src/fit/map.js";
 import { ChangelogTrace, isoAt, traceMapPath } from "../../src/report/trace.js";
-import { backtestHtml } from "../../src/fit/html.js";
+import { backtestHtml } from "../../src/report/backtest/html.js";
 import { quantile } from "../../src/fit/distributions.js";
 import type { Model } from "../../src/model/types.js";
 import { ensureBuilt, vsm } from "../fixtures/cli.js";

@@ -1,7 +1,7 @@
-import { cdfChart, legend } from "../report/html/cdf.js";
-import { escapeHtml } from "../report/html/escape.js";
-import { page } from "../report/html/page.js";
-import type { BacktestDocument, Banded } from "./backtest.js";
+import { cdfChart, legend } from "../html/cdf.js";
+import { escapeHtml } from "../html/escape.js";
+import { page } from "../html/page.js";
+import type { BacktestDocument, Banded } from "./documents.js";
 
 /**
  * `vsm backtest --html FILE`: the backtest as a page, built like the run report (inline CSS and
