@@ -270,7 +270,9 @@ function barChart(rows: { label: string; value: Figure; good: boolean }[], ref: 
     }
     out.push(`<text x="${Math.max(x(hi(v)), b) + 6}" y="${top + h / 2 + 4}" font-size="11">${escapeHtml(fmt(v.mean))}</text></g>`);
   });
-  out.push(`<line x1="${x(ref)}" x2="${x(ref)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#1d2630" stroke-width="1"/>`);
+  // The reference line beside each bar only: drawn through the label lines, it strikes the names.
+  const refPath = rows.map((_, i) => `M${x(ref)} ${y(i)! + 14}V${y(i)! + ROW - 4}`).join("");
+  out.push(`<path d="${refPath}" stroke="#1d2630" stroke-width="1" fill="none"/>`);
   out.push(`</svg>`);
   return out.join("\n");
 }
