@@ -16,7 +16,7 @@ import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
 import { registerExperimentCommands } from "./experiments.js";
 import { start as startSchema } from "../model/schema.js";
-import { today } from "../model/clock.js";
+import { now } from "../model/clock.js";
 import { readWipFile } from "../fit/wipfile.js";
 import { FORECAST_REPLICATIONS, forecastDocument } from "../runner/forecast.js";
 import { forecastTable } from "../report/forecast.js";
@@ -119,12 +119,12 @@ function packageVersion(): string {
   }
 }
 
-/** Time 0 for dates: --start, else the model's start, else today 00:00 UTC. */
+/** Time 0 for dates: --start, else the model's start, else now, in UTC. */
 function startOf(model: Model, start: string | undefined): string {
   if (start !== undefined && !startSchema.safeParse(start).success) {
     throw new ModelError([{ file: "--start", path: "", message: `must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00 (got ${JSON.stringify(start)})` }]);
   }
-  return start ?? model.start ?? today();
+  return start ?? model.start ?? now();
 }
 
 /** --wip: today's work from a file replaces the model's own wip list. */
@@ -171,7 +171,7 @@ export function buildProgram(signal: AbortSignal): Command {
   withRunOptions(program.command("run").argument("<model>", "a model or scenario file (YAML or JSON)").description("simulate a model and print its figures"))
     .option("--by-stream", "also print where each stream's time goes: visits, wait and touch time at each stage")
     .option("--wip <file.csv>", "start from today's work in progress: item, stream, stage, entered (state, arrived)")
-    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else today 00:00 UTC)")
+    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else now, in UTC)")
     .action(async (file: string, o: CommonOptions & { byStream?: boolean; wip?: string; start?: string }) => {
       const model = withWip(loadModel(file, { set: o.set }), o.wip, o.start);
       checkOutputs(o, model.files ?? [file]);
@@ -248,7 +248,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option("--backlog <n>", "items not started yet, at the start of --stream's route at time 0", whole("--backlog", 1))
     .option("--stream <id>", "the stream of the backlog")
     .option("--wip <file.csv>", "today's work in progress: item, stream, stage, entered (state, arrived)")
-    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else today 00:00 UTC)")
+    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else now, in UTC)")
     .option("--by <date>", "the probability of being done by the end of this date (2027-03-31) or date-time")
     .option("--set <field=value>", "change a field, e.g. stages.security.servers=3 (repeatable)", collect, [])
     .option("-r, --replications <n>", `replications (default ${FORECAST_REPLICATIONS})`, whole("--replications", 1))

@@ -29,7 +29,8 @@ export function dayOf(date: Date, start: string): string {
   return new Date(date.getTime() + offsetMinutes(start) * MS_PER_MINUTE).toISOString().slice(0, 10);
 }
 
-/** Time 0 when neither the model nor the command line gives one: today, 00:00 UTC. */
-export function today(now = new Date()): string {
-  return `${now.toISOString().slice(0, 10)}T00:00:00Z`;
+/** Time 0 when neither the model nor the command line gives one: now, to the minute, in UTC (so
+ * a snapshot of work that entered a stage this morning is still before time 0). */
+export function now(at = new Date()): string {
+  return `${at.toISOString().slice(0, 16)}Z`;
 }
