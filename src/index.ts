@@ -27,6 +27,10 @@ export { backtest, type BacktestDocument, type BacktestOptions } from "./fit/bac
 export { parseVary, pointModels, type Variation } from "./experiments/vary.js";
 export { sweep, type SweepDocument, type SweepPoint } from "./experiments/sweep.js";
 export { place, type PlaceDocument, type PlaceOptions, type Placement } from "./experiments/place.js";
+export { forecastDocument, forecastModel, FORECAST_REPLICATIONS, type ForecastDocument, type ForecastOptions, type ForecastFigures, type ForecastPair } from "./runner/forecast.js";
+export { readWipFile, wipFromText } from "./fit/wipfile.js";
+export { dateAt, timeAt } from "./model/clock.js";
+export type { WipItem } from "./model/types.js";
 export { portfolio, type PortfolioDocument, type PortfolioStream } from "./experiments/portfolio.js";
 export { sweepHtml, placeHtml } from "./report/experiments/html.js";
 export { sweepTables, placeTables, type CsvTable } from "./report/experiments/csv.js";

@@ -19,6 +19,11 @@ import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
 import { registerExperimentCommands } from "./experiments.js";
+import { start as startSchema } from "../model/schema.js";
+import { now } from "../model/clock.js";
+import { readWipFile } from "../fit/wipfile.js";
+import { FORECAST_REPLICATIONS, forecastDocument } from "../runner/forecast.js";
+import { forecastTable } from "../report/forecast.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -139,6 +144,31 @@ function packageVersion(): string {
   }
 }
 
+/** Time 0 for dates: --start, else the model's start, else now, in UTC. */
+function startOf(model: Model, start: string | undefined): string {
+  if (start !== undefined && !startSchema.safeParse(start).success) {
+    throw new ModelError([{ file: "--start", path: "", message: `must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00 (got ${JSON.stringify(start)})` }]);
+  }
+  return start ?? model.start ?? now();
+}
+
+/** --wip: today's work from a file replaces the model's own wip list. */
+function withWip(model: Model, wip: string | undefined, start: string | undefined): Model {
+  if (wip === undefined) return model;
+  const s = startOf(model, start);
+  return { ...model, start: s, wip: readWipFile(wip, model, s) };
+}
+
+/** Which figures describe a transient: said whenever a run starts from work in progress. */
+function transientNote(model: Model): string {
+  const n = (model.wip ?? []).reduce((k, w) => k + w.count, 0);
+  if (n === 0) return "";
+  if (model.warmup === 0) {
+    return `\nTransient: the run starts from ${n} items in progress and has no warm-up, so every figure above (utilization, wait, queue, WIP, lead times, flow efficiency) covers the way from today's state, not a steady state. Lead times include the items in progress, with their age at time 0; their touch time counts only their current stage.\n`;
+  }
+  return `\nThe run starts from ${n} items in progress; the figures above are measured after a warm-up of ${model.warmup} ${model.timeUnit}s, so they describe the state it settles into, not today's.\n`;
+}
+
 async function compareCommand(baseFile: string, files: string[], o: CommonOptions & { minEffect?: number }, signal: AbortSignal, print = true): Promise<void> {
   const { models, sets } = loadModels([baseFile, ...files], { set: o.set });
   if (!o.quiet) for (const l of setLines(sets, models.map((m) => m.source))) process.stderr.write(`${l}\n`);
@@ -168,9 +198,11 @@ export function buildProgram(signal: AbortSignal): Command {
     .option("--by-stream", "also print where each stream's time goes: visits, wait and touch time at each stage")
     .option("--trace <file.csv>", "also write one replication's items as an issue-tracker changelog export (and its map file beside it, for vsm fit)")
     .option("--trace-replication <k>", "which replication --trace writes (default 1, the first)", whole("--trace-replication", 1))
-    .action(async (file: string, o: CommonOptions & { byStream?: boolean; trace?: string; traceReplication?: number }) => {
-      const model = loadModel(file, { set: o.set });
-      const inputs = model.files ?? [file];
+    .option("--wip <file.csv>", "start from today's work in progress: item, stream, stage, entered (state, arrived)")
+    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else now, in UTC)")
+    .action(async (file: string, o: CommonOptions & { byStream?: boolean; trace?: string; traceReplication?: number; wip?: string; start?: string }) => {
+      const model = withWip(loadModel(file, { set: o.set }), o.wip, o.start);
+      const inputs = [...(model.files ?? [file]), ...(o.wip ? [o.wip] : [])];
       checkOutputs(o, inputs);
       const k = o.traceReplication;
       if (k !== undefined && !o.trace) throw new OutputError("--trace-replication needs --trace FILE.csv: which file to write the replication's items to");
@@ -189,9 +221,10 @@ export function buildProgram(signal: AbortSignal): Command {
         if (!o.quiet) process.stderr.write(`wrote ${safeText(o.trace)} (${stats.rows} rows, ${stats.items} items) and ${safeText(traceMapPath(o.trace))}\n`);
       }
       const doc = runDocument(outcome);
-      const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
-      const json = () => `${JSON.stringify(doc, null, 2)}\n`;
-      await output(o, model.files ?? [file], { json, csv: () => runCsv(doc), text, html: () => htmlReport(doc, [model]) });
+      const note = transientNote(model);
+      const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}${note}`;
+      const json = () => `${JSON.stringify(note ? { ...doc, transient: note.trim() } : doc, null, 2)}\n`;
+      await output(o, inputs, { json, csv: () => runCsv(doc), text, html: () => htmlReport(doc, [model]) });
       writeTables(o, tables, await runCsv(doc), [{ name: doc.model, run: doc }]);
       process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
@@ -254,6 +287,37 @@ export function buildProgram(signal: AbortSignal): Command {
         }
       }
       for (const w of warnings) process.stderr.write(`warning: ${safeText(w)}\n`);
+    });
+
+  program
+    .command("forecast")
+    .argument("<base>", "a model or scenario file")
+    .argument("[scenarios...]", "future states, forecast paired with the base")
+    .description("when will a backlog, or today's work in progress, be done: dates at 50/85/95% and the chance of meeting a date")
+    .option("--backlog <n>", "items not started yet, at the start of --stream's route at time 0", whole("--backlog", 1))
+    .option("--stream <id>", "the stream of the backlog")
+    .option("--wip <file.csv>", "today's work in progress: item, stream, stage, entered (state, arrived)")
+    .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else now, in UTC)")
+    .option("--by <date>", "the probability of being done by the end of this date (2027-03-31) or date-time")
+    .option("--set <field=value>", "change a field, e.g. stages.security.servers=3 (repeatable)", collect, [])
+    .option("-r, --replications <n>", `replications (default ${FORECAST_REPLICATIONS})`, whole("--replications", 1))
+    .option("-s, --seed <n>", "root seed (default: the base model's)", whole("--seed", 0))
+    .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
+    .option("--json", "print the forecast as JSON")
+    .action((baseFile: string, files: string[], o: { backlog?: number; stream?: string; wip?: string; start?: string; by?: string; set: string[]; replications?: number; seed?: number; maxWip?: number; json?: boolean }) => {
+      if ((o.backlog === undefined) !== (o.stream === undefined)) throw new ModelError([{ file: o.backlog === undefined ? "--stream" : "--backlog", path: "", message: "goes with --backlog <n> --stream <id>: give both" }]);
+      const { models: loaded } = loadModels([baseFile, ...files], { set: o.set });
+      const start = startOf(loaded[0], o.start);
+      const models = loaded.map((m) => withWip({ ...m, start }, o.wip, start));
+      const doc = forecastDocument(models, {
+        backlog: o.backlog === undefined ? undefined : { stream: o.stream!, count: o.backlog },
+        start,
+        by: o.by,
+        replications: o.replications ?? FORECAST_REPLICATIONS,
+        seed: o.seed ?? loaded[0].seed,
+        maxWip: o.maxWip,
+      });
+      process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : forecastTable(doc));
     });
 
   program

@@ -2,6 +2,7 @@ import { Calendar } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
 import { RandomStream } from "../engine/random.js";
+import { sampleRemaining } from "../engine/remaining.js";
 import { QuantileSketch } from "../stats/sketch.js";
 import {
   type CompiledModel,
@@ -114,6 +115,8 @@ export class Simulation {
   protected readonly routeRng: RandomStream[];
   protected readonly serviceRng: RandomStream[];
   protected readonly reworkRng: RandomStream[];
+  // Today's work: its optional steps and rest of process times, apart from every other source.
+  private readonly wipRng: RandomStream | null;
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
@@ -159,6 +162,7 @@ export class Simulation {
     this.routeRng = m.streamIds.map((id) => rng(`route:${id}`));
     this.serviceRng = m.stageIds.map((id) => rng(`service:${id}`));
     this.reworkRng = m.stageIds.map((id) => rng(`rework:${id}`));
+    this.wipRng = m.wip.stream.length > 0 ? rng("wip") : null;
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
@@ -198,8 +202,66 @@ export class Simulation {
     for (let s = 0; s < m.stageIds.length; s++) {
       if (m.gateKind[s] === GATE_SCHEDULE) cal.schedule(m.gateOffset[s], R_GATE, GATE_OPEN, s);
     }
+    if (this.wipRng !== null) this.placeWip(this.wipRng);
     if (m.warmup > 0) cal.schedule(m.warmup, R_CONTROL, WARMUP, 0);
+    else if (this.wipRng !== null) this.startMeasuring(); // the window starts with today's work in it
     else this.measuring = true;
+  }
+
+  /**
+   * Today's work (model.wip, in compile.ts's order): each item at its stage at time 0, having
+   * arrived `age` ago and been at the stage `elapsed`; in service with the rest of its process time
+   * given that elapsed (engine/remaining.ts), or waiting (gate or queue) since then. Runs before
+   * the measured window opens, so the window's corrections (correctAreas) count it like the
+   * items present at a warm-up's end.
+   */
+  private placeWip(rng: RandomStream): void {
+    const m = this.m;
+    const w = m.wip;
+    const it = this.items;
+    const st = this.st;
+    for (let i = 0; i < w.stream.length; i++) {
+      const stream = w.stream[i];
+      const s = w.stage[i];
+      const id = it.alloc();
+      it.stream[id] = stream;
+      it.route[id] = m.mainRoute[stream];
+      it.pos[id] = w.pos[i];
+      it.parent[id] = -1;
+      it.arrived[id] = -w.age[i];
+      it.touch[id] = 0;
+      it.cause[id] = -1;
+      it.outerCause[id] = -1;
+      let needs = 0;
+      const base = m.optionalStart[stream];
+      for (let b = 0; b < m.optionalCount[stream]; b++) if (rng.next() < m.optionalProbability[base + b]) needs |= 1 << b;
+      const step = m.routeStart[it.route[id]] + w.pos[i];
+      if (m.stepKind[step] === STEP_OPTIONAL) needs |= 1 << m.stepBit[step]; // it is at that step
+      it.needs[id] = needs;
+      it.stage[id] = s;
+      it.entered[id] = -w.elapsed[i];
+      if (++this.inSystem > this.maxWip) this.declareUnstable();
+      if (this.tracing) {
+        this.serial[id] = this.arrivals++;
+        this.trace(id, s, "enter");
+      }
+      if (w.work[i]) {
+        const free = m.partCount[s] > 1 ? this.parts.enter(id, s) >= 0 : st[s * SF + BUSY] < st[s * SF + SERVERS];
+        if (free) {
+          st[s * SF + BUSY]++;
+          const d = sampleRemaining(m.serviceByStep[s] ? m.stepService[step] : m.service[s], w.elapsed[i], rng);
+          it.touch[id] = w.elapsed[i] + d;
+          if (this.tracing) this.trace(id, s, "start");
+          this.cal.schedule(d, R_COMPLETE, COMPLETE, id);
+        }
+        // else parts.enter queued it: more in work than its part's servers, it waits its turn
+      } else if (m.gateKind[s] !== 0) this.enterGate(id, s);
+      else if (m.partCount[s] > 1) this.enterParts(id, s);
+      else if (st[s * SF + BUSY] < st[s * SF + SERVERS]) {
+        st[s * SF + BUSY]++;
+        this.beginService(id, s);
+      } else this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[stream] : 0)].push(id);
+    }
   }
 
   run(): ReplicationResult {

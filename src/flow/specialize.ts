@@ -54,6 +54,9 @@ const KEEP = 64;
 /** The specialized simulation class for a model, built once per model and thread; null when the
  * general loop must run it (the model is too large, or this process forbids generated code). */
 export function specializedSimulation(m: CompiledModel): SimulationClass | null {
+  // Today's work is placed by the general loop's begin(); it runs such models (the placement is
+  // per replication, not per event, but the written-out loop need not know of it).
+  if (m.wip.stream.length > 0) return null;
   let made = byModel.get(m);
   if (made === undefined) {
     const run = runSource(m);

@@ -1,6 +1,7 @@
 import * as D from "../engine/distributions.js";
 import { reworkAt, resolveReworkTarget } from "./routes.js";
 import type { DistSpec, Model, RouteStep } from "./types.js";
+import { wipPosition } from "./wip.js";
 
 export const STEP_STAGE = 0;
 export const STEP_OPTIONAL = 1;
@@ -86,6 +87,36 @@ export interface CompiledModel {
   reworkDescent: Int32Array;
   stepBranchStart: Int32Array; // parallel steps: first branch route id (branches are consecutive)
   stepBranchCount: Int32Array;
+  /** Work in progress at time 0, one entry per item, in the order it is placed (wip.ts). */
+  wip: CompiledWip;
+}
+
+/**
+ * Items in progress at time 0, one per item (counts expanded): items in service first, then the
+ * waiting ones, each group longest at its stage first, so a queue keeps the order the items came in.
+ */
+export interface CompiledWip {
+  stream: Int32Array;
+  stage: Int32Array;
+  /** Position of the step in the stream's main route. */
+  pos: Int32Array;
+  work: Uint8Array; // 1: in service since `elapsed` ago; 0: waiting since then
+  elapsed: Float64Array;
+  age: Float64Array;
+}
+
+function compileWip(model: Model, stageIds: string[], streamIds: string[]): CompiledWip {
+  const items = (model.wip ?? []).flatMap((w) => Array.from({ length: w.count }, () => w));
+  // A stable sort: equal items keep the order given.
+  items.sort((a, b) => (a.state === b.state ? b.elapsed - a.elapsed : a.state === "work" ? -1 : 1));
+  return {
+    stream: Int32Array.from(items, (w) => streamIds.indexOf(w.stream)),
+    stage: Int32Array.from(items, (w) => stageIds.indexOf(w.stage)),
+    pos: Int32Array.from(items, (w) => wipPosition(model.streams[w.stream].route, w.stage)),
+    work: Uint8Array.from(items, (w) => (w.state === "work" ? 1 : 0)),
+    elapsed: Float64Array.from(items, (w) => w.elapsed),
+    age: Float64Array.from(items, (w) => w.age),
+  };
 }
 
 export function toDistribution(d: DistSpec): D.Distribution {
@@ -214,6 +245,7 @@ export function compile(model: Model): CompiledModel {
     model,
     stageIds,
     streamIds,
+    wip: compileWip(model, stageIds, streamIds),
     warmup: model.warmup,
     end: model.warmup + model.horizon,
     servers: f64(stages.map((s) => s.servers)),

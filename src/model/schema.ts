@@ -180,6 +180,16 @@ export const start = z
   .regex(START_PATTERN, { error: "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00" })
   .refine((s) => !Number.isNaN(Date.parse(s)), { error: "is not a real date and time" });
 
+/** Work already in progress at time 0 (docs/model-format.md, "Today's work"). */
+export const wipEntry = z.strictObject({
+  stream: ids("stream"),
+  stage: ids("stage"),
+  count: positiveInt.optional(),
+  state: z.enum(["wait", "work"], { error: 'must be "wait" (waiting at the stage, its gate or queue) or "work" (in service)' }).optional(),
+  elapsed: duration.optional(),
+  age: duration.optional(),
+}, objectError("must be a work item: { stream, stage, count?, state?, elapsed?, age? }"));
+
 export const model = z.strictObject({
   name: z.string({ error: "must be a string" }).optional(),
   description: z.string({ error: "must be a string" }).optional(),
@@ -195,6 +205,7 @@ export const model = z.strictObject({
   stages: z.record(ids("stage"), stage, { error: "must be a map of stage id to stage" }),
   streams: z.record(ids("stream"), stream, { error: "must be a map of stream id to stream" }),
   economics: economics.optional(),
+  wip: z.array(wipEntry, { error: "must be a list of work items in progress at time 0" }).optional(),
 });
 
 export type ModelInput = z.input<typeof model>;

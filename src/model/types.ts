@@ -27,6 +27,24 @@ export interface Model {
   streams: Record<string, StreamSpec>;
   /** What time costs, for the money figures (economics/); null: the model prices nothing. */
   economics: EconomicsSpec | null;
+  /** Work in progress at time 0 (model `wip:` or `--wip`); absent or empty: the run starts empty. */
+  wip?: WipItem[];
+}
+
+/**
+ * Items already in progress at time 0, at one stage of a stream's route. `elapsed`: how long
+ * they have been at the stage (in service, for `work`; waiting, for `wait`); `age`: how long
+ * since they entered the system (their lead time so far, >= elapsed). Times in the model's unit.
+ */
+export interface WipItem {
+  stream: string;
+  stage: string;
+  count: number;
+  state: "wait" | "work";
+  elapsed: number;
+  age: number;
+  /** Where the item was given, for messages: a field path, or a file's row. */
+  at?: string;
 }
 
 export interface EconomicsSpec {

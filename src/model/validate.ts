@@ -5,7 +5,8 @@ import { checkReservedKeys } from "./patch.js";
 import { reworkAt, resolveReworkTarget } from "./routes.js";
 import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
-import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec } from "./types.js";
+import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec, type WipItem } from "./types.js";
+import { wipProblems } from "./wip.js";
 
 /** Most optional steps one stream may have: each item carries its choices as bits of one int. */
 export const MAX_OPTIONAL_STEPS = 31;
@@ -195,7 +196,14 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     if (s.borrow !== undefined) stages[id].borrow = s.borrow;
   }
 
+  const wip = (p.wip ?? []).map((w, i): WipItem => {
+    const elapsed = w.elapsed === undefined ? 0 : time(w.elapsed);
+    return { stream: w.stream, stage: w.stage, count: w.count ?? 1, state: w.state ?? "wait", elapsed, age: w.age === undefined ? elapsed : time(w.age), at: `wip[${i}]` };
+  });
+  for (const q of wipProblems({ stages, streams }, wip, (i, f) => ({ file, path: f ? `wip[${i}].${f}` : `wip[${i}]` }))) err(q.path, q.message);
+
   return {
+    ...(wip.length ? { wip } : {}),
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
     description: p.description ?? "",
     source: file,

@@ -94,7 +94,9 @@ export class ChangelogTrace implements TraceObserver {
       this.open.set(item, { stream, rows: [] });
       return;
     }
-    const it = this.open.get(item)!;
+    // Today's work (model.wip) is in flight at time 0 without arriving: its trace starts there.
+    let it = this.open.get(item);
+    if (!it) this.open.set(item, (it = { stream, rows: [] }));
     if (what === "enter") this.add(it.rows, waitStatus(this.m.stageIds[stage]), stage, time);
     else if (what === "start") {
       this.close(it.rows, stage, time);
