@@ -1,6 +1,7 @@
 import { Calendar } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
+import { itemKey, keyedDraw, keyStream } from "../engine/keyed.js";
 import { RandomStream } from "../engine/random.js";
 import { QuantileSketch } from "../stats/sketch.js";
 import {
@@ -12,6 +13,7 @@ import {
   STEP_PARALLEL,
   STEP_STAGE,
 } from "../model/compile.js";
+import { type DrawKeys, drawKeys, revisits } from "./draws.js";
 import { ItemTable } from "./items.js";
 import { Parts } from "./parts.js";
 import { Ring } from "./ring.js";
@@ -97,7 +99,7 @@ export const DEFAULT_MAX_WIP = 200_000;
 export class Simulation {
   protected readonly m: CompiledModel;
   protected readonly cal = new Calendar(1024);
-  protected readonly items = new ItemTable(1024);
+  protected readonly items: ItemTable;
   protected now = -0; // a double from the start: see Calendar.time
   protected readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
@@ -106,11 +108,15 @@ export class Simulation {
   private readonly serial: number[] = [];
   private arrivals = 0;
 
-  // Random substreams, one per source, keyed by id (see RandomStream).
+  // Arrivals: a random stream per stream, keyed by id (see RandomStream). Everything an item
+  // draws (process times, rework decisions, route choices) is a keyed draw (engine/keyed.ts,
+  // draws.ts): the same item gets the same numbers in a scenario whatever order it is served in.
   protected readonly arrivalRng: RandomStream[];
-  protected readonly routeRng: RandomStream[];
-  protected readonly serviceRng: RandomStream[];
-  protected readonly reworkRng: RandomStream[];
+  protected readonly keys: DrawKeys;
+  protected readonly nStreams: number;
+  protected readonly arrivedByStream: Int32Array; // item numbers: arrivals so far, by stream
+  // A distribution that takes more than one number draws them from here, set up by keyStream.
+  protected readonly drawRng = new RandomStream(0, 0, 0, 0);
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
@@ -152,9 +158,10 @@ export class Simulation {
     const nStreams = m.streamIds.length;
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
     this.arrivalRng = m.streamIds.map((id) => rng(`arrivals:${id}`));
-    this.routeRng = m.streamIds.map((id) => rng(`route:${id}`));
-    this.serviceRng = m.stageIds.map((id) => rng(`service:${id}`));
-    this.reworkRng = m.stageIds.map((id) => rng(`rework:${id}`));
+    this.keys = drawKeys(m, seed, replication);
+    this.nStreams = nStreams;
+    this.arrivedByStream = new Int32Array(nStreams);
+    this.items = new ItemTable(1024, revisits(m) ? nStages : 0);
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
@@ -254,13 +261,16 @@ export class Simulation {
     it.touch[id] = 0;
     it.cause[id] = -1;
     it.outerCause[id] = -1;
+    const key = itemKey(this.keys.item[stream], this.arrivedByStream[stream]++);
+    it.key[id] = key;
+    it.root[id] = id;
+    if (it.stride > 0) it.clearVisits(id);
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.
     let needs = 0;
     const n = m.optionalCount[stream];
     if (n > 0) {
-      const route = this.routeRng[stream];
       const base = m.optionalStart[stream];
-      for (let b = 0; b < n; b++) if ((route.nextInt32() >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
+      for (let b = 0; b < n; b++) if ((keyedDraw(this.keys.route[base + b], key, 0) >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
     }
     it.needs[id] = needs;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
@@ -386,17 +396,23 @@ export class Simulation {
   protected beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
-    const rng = this.serviceRng[s];
+    // The item's draw for this visit to the stage (its first: 0).
+    let v = 0;
+    if (it.stride > 0) {
+      v = it.visits[it.root[id] * it.stride + s]++;
+      it.visit[id] = v;
+    }
+    const u = keyedDraw(this.keys.service[s * this.nStreams + it.stream[id]], it.key[id], v);
     let d: number;
-    // The same random stream whatever the step: a stream's own process time leaves the stage's
-    // draws where they were, so a scenario that adds one stays paired with its base.
+    // The same draw whatever the step: a stream's own process time leaves the stage's draws where
+    // they were, so a scenario that adds one stays paired with its base.
     if (this.m.serviceByStep[s]) {
       const step = this.m.routeStart[it.route[id]] + it.pos[id];
       const mean = this.stepServiceMean[step];
-      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.stepService[step], rng);
+      d = mean === mean ? mean * standardExponential(u) : this.sampleKeyed(this.m.stepService[step], u);
     } else {
       const mean = this.serviceMean[s];
-      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+      d = mean === mean ? mean * standardExponential(u) : this.sampleKeyed(this.m.service[s], u); // PERF: as in arrive()
     }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
@@ -441,7 +457,8 @@ export class Simulation {
       if (r === ranks) this.st[s * SF + BUSY]--;
     }
     const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
-    if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
+    // Rework is possible only where items count their visits (draws.ts: revisits).
+    if (p > 0 && (keyedDraw(this.keys.rework[s * this.nStreams + it.stream[id]], it.key[id], it.visit[id]) >>> 0) * TWO_TO_MINUS_32 < p) {
       if (this.tracing) this.trace(id, s, "rework");
       this.rework(id);
     } else {
@@ -449,6 +466,12 @@ export class Simulation {
       it.pos[id]++;
       this.advance(id);
     }
+  }
+
+  /** A draw from `d` whose first number is the keyed draw u (see keyStream). */
+  protected sampleKeyed(d: Distribution, u: number): number {
+    keyStream(this.drawRng, u);
+    return sample(d, this.drawRng);
   }
 
   /**
@@ -542,6 +565,8 @@ export class Simulation {
         it.pos[c] = m.reworkDescent[d + 2 + 2 * l];
         it.parent[c] = at;
         it.needs[c] = it.needs[id];
+        it.key[c] = it.key[id];
+        it.root[c] = it.root[id];
         it.arrived[c] = t;
         it.touch[c] = 0;
         this.inheritRepeat(c, id);
@@ -568,6 +593,8 @@ export class Simulation {
       it.pos[c] = 0;
       it.parent[c] = id;
       it.needs[c] = it.needs[id];
+      it.key[c] = it.key[id]; // a branch draws as its item, counting visits with it
+      it.root[c] = it.root[id];
       it.arrived[c] = t;
       it.touch[c] = 0;
       this.inheritRepeat(c, id);

@@ -1,6 +1,9 @@
 import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
+import { standardExponential } from "../engine/exponential.js";
+import { itemKey, keyedDraw } from "../engine/keyed.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
+import { revisits } from "./draws.js";
 import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
 
@@ -72,8 +75,8 @@ function build(body: string): SimulationClass | null {
   }
   let made: SimulationClass;
   try {
-    const make = new Function("Simulation", "sample", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
-    made = make(Simulation, sample) as SimulationClass;
+    const make = new Function("Simulation", "sample", "standardExponential", "keyedDraw", "itemKey", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
+    made = make(Simulation, sample, standardExponential, keyedDraw, itemKey) as SimulationClass;
   } catch (e) {
     // node --disallow-code-generation-from-strings: the general loop gives the same figures.
     if (e instanceof EvalError) return null;
@@ -118,10 +121,19 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   // A stream's own process time at some step of k: the general method reads the step's.
   if (m.serviceByStep[k]) return `this.beginService(id, ${int(k)});`;
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
+  // The item's keyed draw for this visit, as the general loop's beginService.
+  const visit = revisits(m) ? `const v = it.visits[it.root[id] * ${int(m.stageIds.length)} + ${int(k)}]++;
+it.visit[id] = v;
+` : "";
+  const only = visitor(m, k);
+  const key = only >= 0 ? int(k * m.streamIds.length + only) : `${int(k * m.streamIds.length)} + it.stream[id]`;
+  const d = m.service[k];
+  const sampled = d.kind === DIST.exponential ? `${num(d.p1)} * standardExponential(u)` : `this.sampleKeyed(m.service[${int(k)}], u)`;
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-${m.anyRework ? "let" : "const"} d = ${draw(m.service[k], `this.serviceRng[${k}]`, `m.service[${k}]`)};
+${visit}const u = keyedDraw(this.keys.service[${key}], it.key[id], ${visit ? "v" : "0"});
+${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
   const st = this.st;
@@ -227,7 +239,8 @@ function runSource(m: CompiledModel): string {
     const next = endRepeat + (afterStage(k) ?? "it.pos[id]++;\n        walk = true;");
     const p = ps.length === 1 ? num(ps[0]) : "p";
     const readP = ps.length === 1 ? "" : `const p = m.stepReworkProbability[routeStart[it.route[id]] + it.pos[id]];\n        `;
-    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
+    const reworkKey = visitor(m, k) >= 0 ? int(k * nStreams + visitor(m, k)) : `${int(k * nStreams)} + it.stream[id]`;
+    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(keyedDraw(keys.rework[${reworkKey}], it.key[id], it.visit[id]) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
           this.rework(id);
         } else {
           ${next}
@@ -248,7 +261,8 @@ function runSource(m: CompiledModel): string {
     if (n > 0) {
       const bits: string[] = [];
       for (let b = 0; b < n; b++) {
-        bits.push(`if ((route${i}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[m.optionalStart[i] + b])}) needs |= ${1 << b};`);
+        const j = m.optionalStart[i] + b;
+        bits.push(`if ((keyedDraw(keys.route[${int(j)}], key, 0) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[j])}) needs |= ${1 << b};`);
       }
       needs = `let needs = 0;\n        ${bits.join("\n        ")}\n        it.needs[id] = needs;`;
     }
@@ -264,6 +278,9 @@ function runSource(m: CompiledModel): string {
         it.parent[id] = -1;
         it.arrived[id] = t;
         it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
+        const key = itemKey(keys.item[${i}], arrivedByStream[${i}]++);
+        it.key[id] = key;
+        it.root[id] = id;${revisits(m) ? "\n        it.clearVisits(id);" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
           this.declareUnstable();
@@ -296,10 +313,8 @@ function runSource(m: CompiledModel): string {
   const locals: string[] = [];
   for (let i = 0; i < nStreams; i++) {
     locals.push(`const arrivals${i} = this.arrivalRng[${i}];`);
-    if (m.optionalCount[i] > 0) locals.push(`const route${i} = this.routeRng[${i}];`);
   }
   for (let k = 0; k < nStages; k++) {
-    if (reworkProbabilities(m, k).some((x) => x > 0)) locals.push(`const rework${k} = this.reworkRng[${k}];`);
     const used = m.priorityPolicy[k] ? ranks : 1;
     for (let r = 0; r < used; r++) locals.push(`const queue${k * ranks + r} = this.queues[${k * ranks + r}];`);
   }
@@ -317,6 +332,8 @@ const routeLength = m.routeLength;
 const stepKind = m.stepKind;
 const stepStage = m.stepStage;
 const priorityRank = m.priorityRank;
+const keys = this.keys;
+const arrivedByStream = this.arrivedByStream;
 ${locals.join("\n")}
 const maxWip = this.maxWip;
 const end = ${num(m.end)};
@@ -371,9 +388,8 @@ function reworkProbabilities(m: CompiledModel, k: number): number[] {
   return [...ps];
 }
 
-/** The start of the byStream row of an item served at stage k, as source: a constant when only one
- * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
-function byStreamRow(m: CompiledModel, k: number): string {
+/** The one stream whose route visits stage k, else -1. */
+function visitor(m: CompiledModel, k: number): number {
   const visitors = new Set<number>();
   const walk = (i: number, r: number) => {
     for (let p = 0; p < m.routeLength[r]; p++) {
@@ -383,6 +399,13 @@ function byStreamRow(m: CompiledModel, k: number): string {
     }
   };
   m.mainRoute.forEach((r, i) => walk(i, r));
+  return visitors.size === 1 ? [...visitors][0] : -1;
+}
+
+/** The start of the byStream row of an item served at stage k, as source: a constant when only one
+ * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
+function byStreamRow(m: CompiledModel, k: number): string {
+  const only = visitor(m, k);
   const stride = m.stageIds.length * BF;
-  return visitors.size === 1 ? int([...visitors][0] * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
+  return only >= 0 ? int(only * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
 }

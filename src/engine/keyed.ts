@@ -1,0 +1,86 @@
+import type { RandomStream } from "./random.js";
+
+/**
+ * Counter-based draws: a random number that is a function of *what* it is for (a source, an
+ * item, the item's visit there), not of how many numbers came before it.
+ *
+ * Why: under common random numbers a scenario and its base should give the same item the same
+ * process time at a stage. A stream shared by all of a stage's items hands out its k-th number to
+ * whichever item is served k-th; once a change upstream reorders the queue, the twins' draws part
+ * and the pairing weakens. Keyed draws stay in step whatever the order of service.
+ *
+ * A draw is hash32(sourceKey ^ itemKey ^ visit x golden), where
+ *  - sourceKey names the source (e.g. "service:security:payments") in one replication
+ *    (hashString of the name seeded by the replication's key);
+ *  - itemKey = hash32(streamKey ^ n x golden) for the stream's n-th arrival: a bijection of n, so two
+ *    items of one stream never share a key; items of different streams draw under different
+ *    source keys;
+ *  - hash32 is Chris Wellons' "triple32" (hash-prospector, avalanche bias 0.021), a bijection on
+ *    32-bit integers: three multiplies, no state.
+ * bench/crn.mjs measures what a draw costs against a stream's next number.
+ */
+export const KEYED_GENERATOR = "keyed draws: triple32 hash of (replication, source, item number, visit)";
+
+/** 2^32 / golden ratio: spreads consecutive counters across the 32-bit range before the hash. */
+export const GOLDEN = 0x9e3779b9 | 0;
+
+/** Wellons' triple32 (github.com/skeeto/hash-prospector): a bijection on 32-bit integers. */
+export function hash32(x: number): number {
+  x ^= x >>> 17;
+  x = Math.imul(x, 0xed5ad4bb);
+  x ^= x >>> 11;
+  x = Math.imul(x, 0xac4c1b51);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x31848bab);
+  x ^= x >>> 14;
+  return x;
+}
+
+/** The same as hash32(x), as statements of JavaScript source for generated code (flow/specialize.ts):
+ * `out` (a declared `let`) ends up holding the hash of the expression `x`. */
+export function hash32Source(out: string, x: string): string {
+  return `${out} = ${x}; ${out} ^= ${out} >>> 17; ${out} = Math.imul(${out}, ${0xed5ad4bb | 0}); ${out} ^= ${out} >>> 11; ${out} = Math.imul(${out}, ${
+    0xac4c1b51 | 0
+  }); ${out} ^= ${out} >>> 15; ${out} = Math.imul(${out}, ${0x31848bab | 0}); ${out} ^= ${out} >>> 14;`;
+}
+
+/** FNV-1a over the string's UTF-16 code units, seeded, then hashed: a name's key. */
+export function hashString(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return hash32(h);
+}
+
+/** The key of replication `replication` of a run seeded with `seed`. */
+export function replicationKey(seed: number, replication: number): number {
+  return hashString(`vsm-sim/${seed}/${replication}`, 0);
+}
+
+/** The key of the source named `name` in the replication keyed `replicationKey`. */
+export function sourceKey(replicationKey: number, name: string): number {
+  return hashString(name, replicationKey);
+}
+
+/** The key of the n-th item (from 0) of the stream keyed `streamKey`. */
+export function itemKey(streamKey: number, n: number): number {
+  return hash32(streamKey ^ Math.imul(n, GOLDEN));
+}
+
+/** The 32-bit draw (signed, as RandomStream.nextInt32) of an item at its `visit`-th visit (from 0)
+ * to a source. */
+export function keyedDraw(sourceKey: number, itemKey: number, visit: number): number {
+  return hash32(sourceKey ^ itemKey ^ Math.imul(visit, GOLDEN));
+}
+
+/**
+ * Sets `rng` up so that its next output is the keyed draw `u`, and the ones after it (for a
+ * distribution that needs more than one: a normal's rejection, a gamma's) follow from u: sfc32's
+ * first output is s0 + s1 + s3 + 1, so s3 is chosen to make it u, with s0, s1, s2 hashes of u.
+ * A draw that takes one number (exponential) thus sees exactly u, whichever path samples it.
+ */
+export function keyStream(rng: RandomStream, u: number): void {
+  const a = hash32(u ^ 0x5bd1e995);
+  const b = hash32(u ^ 0x27d4eb2f);
+  const c = hash32(u ^ 0x165667b1);
+  rng.setState(a, b, c, (u - a - b - 1) | 0);
+}
