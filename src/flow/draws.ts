@@ -2,18 +2,21 @@ import { replicationKey, sourceKey } from "../engine/keyed.js";
 import { type CompiledModel, STEP_OPTIONAL, STEP_PARALLEL } from "../model/compile.js";
 
 /**
- * The keys of a replication's keyed draws (engine/keyed.ts), by source. Sources are named by ids,
- * never by positions, so a scenario that adds a stage, a stream or an optional step leaves every
- * other source's draws where they were:
- *  - service:<stage>:<stream>, rework:<stage>:<stream>: an item's process time at a stage and the
- *    rework decision after it (each stream its own key, so items of two streams never share draws);
- *  - route:<stream>:<stage>#<k>: the choice of an optional step, named by its stage and which of the
- *    stream's steps at that stage it is (k from 0, in route order, branches in place), not by
- *    its position among the optional steps;
+ * The keys of a replication's keyed draws (engine/keyed.ts), by source. A source is a route step,
+ * named by its stream, its stage and which of the stream's steps at that stage it is (k from 0, in
+ * route order, branches in place): `<stream>:<stage>#<k>`. Names, not positions, so a scenario
+ * that adds a stage, a stream, a step elsewhere or makes a step optional leaves every other
+ * source's draws where they were.
+ *  - service:<step>: the item's process time there (a step's own process time included: the
+ *    same draw, so a scenario that gives a stream its own time stays paired);
+ *  - rework:<step>: the rework decision after it;
+ *  - route:<step>: whether the item needs the step, when it is optional;
  *  - item:<stream>: the stream's items' keys.
+ * What the draw is keyed by besides: the item, and its pass (ItemTable.pass), which tells apart
+ * the visits of a step that rework sends the item back through.
  */
 export interface DrawKeys {
-  /** By stage * streams + stream. */
+  /** By step. */
   service: Int32Array;
   rework: Int32Array;
   /** By optional step: optionalStart[stream] + its bit. */
@@ -23,11 +26,9 @@ export interface DrawKeys {
 }
 
 interface Names {
-  service: string[];
-  rework: string[];
+  step: string[];
   route: string[];
   item: string[];
-  revisits: boolean;
 }
 
 const byModel = new WeakMap<CompiledModel, Names>();
@@ -35,8 +36,8 @@ const byModel = new WeakMap<CompiledModel, Names>();
 function names(m: CompiledModel): Names {
   let n = byModel.get(m);
   if (n) return n;
+  const step: string[] = Array.from(m.stepKind, () => "");
   const route: string[] = [];
-  let twice = false;
   m.streamIds.forEach((stream, i) => {
     const seen = new Map<number, number>(); // stage -> steps of this stream there so far
     const walk = (r: number) => {
@@ -48,21 +49,14 @@ function names(m: CompiledModel): Names {
         }
         const s = m.stepStage[j];
         const k = seen.get(s) ?? 0;
-        if (k > 0) twice = true;
         seen.set(s, k + 1);
-        if (m.stepKind[j] === STEP_OPTIONAL) route[m.optionalStart[i] + m.stepBit[j]] = `route:${stream}:${m.stageIds[s]}#${k}`;
+        step[j] = `${stream}:${m.stageIds[s]}#${k}`;
+        if (m.stepKind[j] === STEP_OPTIONAL) route[m.optionalStart[i] + m.stepBit[j]] = step[j];
       }
     };
     walk(m.mainRoute[i]);
   });
-  const byStageStream = (kind: string) => m.stageIds.flatMap((stage) => m.streamIds.map((stream) => `${kind}:${stage}:${stream}`));
-  n = {
-    service: byStageStream("service"),
-    rework: byStageStream("rework"),
-    route,
-    item: m.streamIds.map((stream) => `item:${stream}`),
-    revisits: twice || m.anyRework,
-  };
+  n = { step, route, item: m.streamIds.map((stream) => stream) };
   byModel.set(m, n);
   return n;
 }
@@ -71,12 +65,6 @@ function names(m: CompiledModel): Names {
 export function drawKeys(m: CompiledModel, seed: number, replication: number): DrawKeys {
   const n = names(m);
   const r = replicationKey(seed, replication);
-  const keys = (xs: string[]) => Int32Array.from(xs, (name) => sourceKey(r, name));
-  return { service: keys(n.service), rework: keys(n.rework), route: keys(n.route), item: keys(n.item) };
-}
-
-/** Whether an item can visit a stage more than once (rework, or a route that returns to a stage):
- * only then do items count their visits (the visit number of a draw is 0 otherwise). */
-export function revisits(m: CompiledModel): boolean {
-  return names(m).revisits;
+  const keys = (kind: string, xs: string[]) => Int32Array.from(xs, (name) => sourceKey(r, `${kind}:${name}`));
+  return { service: keys("service", n.step), rework: keys("rework", n.step), route: keys("route", n.route), item: keys("item", n.item) };
 }

@@ -27,25 +27,19 @@ export class ItemTable {
   outerStep: Int32Array;
   outerEffort: Float64Array;
 
-  // Keyed draws (engine/keyed.ts): the item's key (a branch: its item's), the item a branch
-  // belongs to (an item: itself), the visit number of its service now, and by root item and stage
-  // the visits so far (`stride` stages a row; none when no item can visit a stage twice).
+  // Keyed draws (engine/keyed.ts, flow/draws.ts): the item's key (a branch: its item's), and its
+  // pass: how many rework decisions have sent it back (a branch starts on its item's; a join
+  // takes the most any branch reached, so no step ever runs twice on one pass).
   key: Int32Array;
-  root: Int32Array;
-  visit: Int32Array;
-  visits: Int32Array;
-  readonly stride: number;
+  pass: Int32Array;
 
   private free: Int32Array;
   private nFree = 0;
   private next = 0;
 
-  constructor(capacity = 1024, stride = 0) {
-    this.stride = stride;
+  constructor(capacity = 1024) {
     this.key = new Int32Array(capacity);
-    this.root = new Int32Array(capacity);
-    this.visit = new Int32Array(capacity);
-    this.visits = new Int32Array(capacity * stride);
+    this.pass = new Int32Array(capacity);
     this.stream = new Int32Array(capacity);
     this.route = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
@@ -71,13 +65,6 @@ export class ItemTable {
     if (this.nFree > 0) return this.free[--this.nFree];
     if (this.next === this.stream.length) this.grow();
     return this.next++;
-  }
-
-  /** A new item (not a branch) starts with no visits anywhere. */
-  clearVisits(id: number): void {
-    const n = this.stride;
-    const v = this.visits;
-    for (let o = id * n, end = o + n; o < end; o++) v[o] = 0;
   }
 
   release(id: number): void {
@@ -121,11 +108,7 @@ export class ItemTable {
     this.outerEffort = g64(this.outerEffort);
     this.free = g32(this.free);
     this.key = g32(this.key);
-    this.root = g32(this.root);
-    this.visit = g32(this.visit);
-    const visits = new Int32Array(c * this.stride);
-    visits.set(this.visits);
-    this.visits = visits;
+    this.pass = g32(this.pass);
     this.arrived = g64(this.arrived);
     this.entered = g64(this.entered);
     this.touch = g64(this.touch);

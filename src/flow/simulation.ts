@@ -13,7 +13,7 @@ import {
   STEP_PARALLEL,
   STEP_STAGE,
 } from "../model/compile.js";
-import { type DrawKeys, drawKeys, revisits } from "./draws.js";
+import { type DrawKeys, drawKeys } from "./draws.js";
 import { ItemTable } from "./items.js";
 import { Parts } from "./parts.js";
 import { Ring } from "./ring.js";
@@ -99,7 +99,7 @@ export const DEFAULT_MAX_WIP = 200_000;
 export class Simulation {
   protected readonly m: CompiledModel;
   protected readonly cal = new Calendar(1024);
-  protected readonly items: ItemTable;
+  protected readonly items = new ItemTable(1024);
   protected now = -0; // a double from the start: see Calendar.time
   protected readonly maxWip: number;
   private readonly traceRows: TraceRow[] | null;
@@ -113,7 +113,6 @@ export class Simulation {
   // draws.ts): the same item gets the same numbers in a scenario whatever order it is served in.
   protected readonly arrivalRng: RandomStream[];
   protected readonly keys: DrawKeys;
-  protected readonly nStreams: number;
   protected readonly arrivedByStream: Int32Array; // item numbers: arrivals so far, by stream
   // A distribution that takes more than one number draws them from here, set up by keyStream.
   protected readonly drawRng = new RandomStream(0, 0, 0, 0);
@@ -159,9 +158,7 @@ export class Simulation {
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
     this.arrivalRng = m.streamIds.map((id) => rng(`arrivals:${id}`));
     this.keys = drawKeys(m, seed, replication);
-    this.nStreams = nStreams;
     this.arrivedByStream = new Int32Array(nStreams);
-    this.items = new ItemTable(1024, revisits(m) ? nStages : 0);
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
@@ -263,8 +260,7 @@ export class Simulation {
     it.outerCause[id] = -1;
     const key = itemKey(this.keys.item[stream], this.arrivedByStream[stream]++);
     it.key[id] = key;
-    it.root[id] = id;
-    if (it.stride > 0) it.clearVisits(id);
+    it.pass[id] = 0;
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.
     let needs = 0;
     const n = m.optionalCount[stream];
@@ -396,18 +392,10 @@ export class Simulation {
   protected beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
-    // The item's draw for this visit to the stage (its first: 0).
-    let v = 0;
-    if (it.stride > 0) {
-      v = it.visits[it.root[id] * it.stride + s]++;
-      it.visit[id] = v;
-    }
-    const u = keyedDraw(this.keys.service[s * this.nStreams + it.stream[id]], it.key[id], v);
+    const step = this.m.routeStart[it.route[id]] + it.pos[id];
+    const u = keyedDraw(this.keys.service[step], it.key[id], it.pass[id]);
     let d: number;
-    // The same draw whatever the step: a stream's own process time leaves the stage's draws where
-    // they were, so a scenario that adds one stays paired with its base.
     if (this.m.serviceByStep[s]) {
-      const step = this.m.routeStart[it.route[id]] + it.pos[id];
       const mean = this.stepServiceMean[step];
       d = mean === mean ? mean * standardExponential(u) : this.sampleKeyed(this.m.stepService[step], u);
     } else {
@@ -456,9 +444,9 @@ export class Simulation {
       }
       if (r === ranks) this.st[s * SF + BUSY]--;
     }
-    const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
-    // Rework is possible only where items count their visits (draws.ts: revisits).
-    if (p > 0 && (keyedDraw(this.keys.rework[s * this.nStreams + it.stream[id]], it.key[id], it.visit[id]) >>> 0) * TWO_TO_MINUS_32 < p) {
+    const step = m.routeStart[it.route[id]] + it.pos[id];
+    const p = m.stepReworkProbability[step];
+    if (p > 0 && (keyedDraw(this.keys.rework[step], it.key[id], it.pass[id]) >>> 0) * TWO_TO_MINUS_32 < p) {
       if (this.tracing) this.trace(id, s, "rework");
       this.rework(id);
     } else {
@@ -535,6 +523,7 @@ export class Simulation {
     const route = it.route[id];
     const pos = it.pos[id];
     const step = m.routeStart[route] + pos;
+    it.pass[id]++; // the steps it goes back through draw anew
     this.startRepeat(id, step, m.stepStage[step]);
     const target = m.stepRework[step];
     if (target === REWORK_PREVIOUS) {
@@ -566,7 +555,7 @@ export class Simulation {
         it.parent[c] = at;
         it.needs[c] = it.needs[id];
         it.key[c] = it.key[id];
-        it.root[c] = it.root[id];
+        it.pass[c] = it.pass[id];
         it.arrived[c] = t;
         it.touch[c] = 0;
         this.inheritRepeat(c, id);
@@ -593,8 +582,8 @@ export class Simulation {
       it.pos[c] = 0;
       it.parent[c] = id;
       it.needs[c] = it.needs[id];
-      it.key[c] = it.key[id]; // a branch draws as its item, counting visits with it
-      it.root[c] = it.root[id];
+      it.key[c] = it.key[id]; // a branch draws as its item
+      it.pass[c] = it.pass[id];
       it.arrived[c] = t;
       it.touch[c] = 0;
       this.inheritRepeat(c, id);
@@ -609,6 +598,7 @@ export class Simulation {
     if (parent >= 0) {
       // A branch ends: the item goes on when its last branch is done (the join).
       if (it.touch[id] > it.branchTouch[parent]) it.branchTouch[parent] = it.touch[id];
+      if (it.pass[id] > it.pass[parent]) it.pass[parent] = it.pass[id];
       it.release(id);
       if (--it.pending[parent] === 0) {
         it.touch[parent] += it.branchTouch[parent];

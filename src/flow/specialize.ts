@@ -3,7 +3,6 @@ import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
 import { itemKey, keyedDraw } from "../engine/keyed.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
-import { revisits } from "./draws.js";
 import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
 
@@ -121,18 +120,14 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   // A stream's own process time at some step of k: the general method reads the step's.
   if (m.serviceByStep[k]) return `this.beginService(id, ${int(k)});`;
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
-  // The item's keyed draw for this visit, as the general loop's beginService.
-  const visit = revisits(m) ? `const v = it.visits[it.root[id] * ${int(m.stageIds.length)} + ${int(k)}]++;
-it.visit[id] = v;
-` : "";
-  const only = visitor(m, k);
-  const key = only >= 0 ? int(k * m.streamIds.length + only) : `${int(k * m.streamIds.length)} + it.stream[id]`;
+  // The item's keyed draw at its step, as the general loop's beginService (always the first
+  // pass in a model without rework).
   const d = m.service[k];
   const sampled = d.kind === DIST.exponential ? `${num(d.p1)} * standardExponential(u)` : `this.sampleKeyed(m.service[${int(k)}], u)`;
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-${visit}const u = keyedDraw(this.keys.service[${key}], it.key[id], ${visit ? "v" : "0"});
+const u = keyedDraw(this.keys.service[${stepOf(m, k)}], it.key[id], ${m.anyRework ? "it.pass[id]" : "0"});
 ${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
@@ -239,8 +234,7 @@ function runSource(m: CompiledModel): string {
     const next = endRepeat + (afterStage(k) ?? "it.pos[id]++;\n        walk = true;");
     const p = ps.length === 1 ? num(ps[0]) : "p";
     const readP = ps.length === 1 ? "" : `const p = m.stepReworkProbability[routeStart[it.route[id]] + it.pos[id]];\n        `;
-    const reworkKey = visitor(m, k) >= 0 ? int(k * nStreams + visitor(m, k)) : `${int(k * nStreams)} + it.stream[id]`;
-    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(keyedDraw(keys.rework[${reworkKey}], it.key[id], it.visit[id]) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
+    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(keyedDraw(keys.rework[${stepOf(m, k)}], it.key[id], it.pass[id]) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
           this.rework(id);
         } else {
           ${next}
@@ -279,8 +273,7 @@ function runSource(m: CompiledModel): string {
         it.arrived[id] = t;
         it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
         const key = itemKey(keys.item[${i}], arrivedByStream[${i}]++);
-        it.key[id] = key;
-        it.root[id] = id;${revisits(m) ? "\n        it.clearVisits(id);" : ""}
+        it.key[id] = key;${m.anyRework ? "\n        it.pass[id] = 0;" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
           this.declareUnstable();
@@ -386,6 +379,15 @@ function reworkProbabilities(m: CompiledModel, k: number): number[] {
     if (stage === k) ps.add(m.stepReworkProbability[j]);
   });
   return [...ps];
+}
+
+/** The step an item served at stage k is at, as source: a constant when k is on one step only. */
+function stepOf(m: CompiledModel, k: number): string {
+  const steps: number[] = [];
+  m.stepStage.forEach((stage, j) => {
+    if (stage === k) steps.push(j);
+  });
+  return steps.length === 1 ? int(steps[0]) : "m.routeStart[it.route[id]] + it.pos[id]";
 }
 
 /** The one stream whose route visits stage k, else -1. */
