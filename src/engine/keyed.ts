@@ -12,36 +12,29 @@ import type { RandomStream } from "./random.js";
  * A draw is hash32(sourceKey ^ itemKey ^ visit x golden), where
  *  - sourceKey names the source (e.g. "service:security:payments") in one replication
  *    (hashString of the name seeded by the replication's key);
- *  - itemKey = hash32(streamKey ^ n x golden) for the stream's n-th arrival: a bijection of n, so two
- *    items of one stream never share a key; items of different streams draw under different
- *    source keys;
- *  - hash32 is Chris Wellons' "triple32" (hash-prospector, avalanche bias 0.021), a bijection on
- *    32-bit integers: three multiplies, no state.
+ *  - itemKey = streamKey + n x golden for the stream's n-th arrival (a Weyl sequence, as SplitMix's
+ *    counter: the hash does the mixing): a bijection of n, so two items of one stream never share
+ *    a key; items of different streams draw under different source keys (sources are route steps);
+ *  - hash32 is Chris Wellons' "lowbias32" (hash-prospector), a bijection on 32-bit integers: two
+ *    multiplies, no state.
  * bench/crn.mjs measures what a draw costs against a stream's next number.
  */
-export const KEYED_GENERATOR = "keyed draws: triple32 hash of (replication, source, item number, visit)";
+export const KEYED_GENERATOR = "keyed draws: lowbias32 hash of (replication, source, item number, pass)";
 
 /** 2^32 / golden ratio: spreads consecutive counters across the 32-bit range before the hash. */
 export const GOLDEN = 0x9e3779b9 | 0;
 
-/** Wellons' triple32 (github.com/skeeto/hash-prospector): a bijection on 32-bit integers. */
+/** Wellons' lowbias32 (github.com/skeeto/hash-prospector): a bijection on 32-bit integers, two
+ * multiplies. PERF: triple32 (bias 0.021, three multiplies) cost M/M/2 7% against the streams it
+ * replaced, lowbias32 (bias 0.17, still below MurmurHash3's finalizer's 0.26) about half that
+ * (bench/example-pair.mjs); test/engine/keyed.test.ts checks what the simulation relies on. */
 export function hash32(x: number): number {
-  x ^= x >>> 17;
-  x = Math.imul(x, 0xed5ad4bb);
-  x ^= x >>> 11;
-  x = Math.imul(x, 0xac4c1b51);
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
-  x = Math.imul(x, 0x31848bab);
-  x ^= x >>> 14;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
   return x;
-}
-
-/** The same as hash32(x), as statements of JavaScript source for generated code (flow/specialize.ts):
- * `out` (a declared `let`) ends up holding the hash of the expression `x`. */
-export function hash32Source(out: string, x: string): string {
-  return `${out} = ${x}; ${out} ^= ${out} >>> 17; ${out} = Math.imul(${out}, ${0xed5ad4bb | 0}); ${out} ^= ${out} >>> 11; ${out} = Math.imul(${out}, ${
-    0xac4c1b51 | 0
-  }); ${out} ^= ${out} >>> 15; ${out} = Math.imul(${out}, ${0x31848bab | 0}); ${out} ^= ${out} >>> 14;`;
 }
 
 /** FNV-1a over the string's UTF-16 code units, seeded, then hashed: a name's key. */
@@ -63,7 +56,7 @@ export function sourceKey(replicationKey: number, name: string): number {
 
 /** The key of the n-th item (from 0) of the stream keyed `streamKey`. */
 export function itemKey(streamKey: number, n: number): number {
-  return hash32(streamKey ^ Math.imul(n, GOLDEN));
+  return (streamKey + Math.imul(n, GOLDEN)) | 0;
 }
 
 /** The 32-bit draw (signed, as RandomStream.nextInt32) of an item at its `visit`-th visit (from 0)

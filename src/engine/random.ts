@@ -2,7 +2,7 @@ import seedrandom from "seedrandom";
 import { standardExponential } from "./exponential.js";
 
 /** Named in every output so a reader knows how the numbers were drawn. */
-export const GENERATOR = "arrivals: sfc32, seeded per stream by seedrandom ARC4 from (seed, replication, source); process times, rework and route choices: triple32 keyed by (replication, source, item, visit)";
+export const GENERATOR = "arrivals: sfc32, seeded per stream by seedrandom ARC4 from (seed, replication, source); process times, rework and route choices: lowbias32 keyed by (replication, route step, item, rework pass)";
 
 /**
  * One independent stream of uniform numbers: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic

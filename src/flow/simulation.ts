@@ -1,7 +1,7 @@
 import { Calendar } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
-import { itemKey, keyedDraw, keyStream } from "../engine/keyed.js";
+import { GOLDEN, keyedDraw, keyStream } from "../engine/keyed.js";
 import { RandomStream } from "../engine/random.js";
 import { QuantileSketch } from "../stats/sketch.js";
 import {
@@ -113,7 +113,9 @@ export class Simulation {
   // draws.ts): the same item gets the same numbers in a scenario whatever order it is served in.
   protected readonly arrivalRng: RandomStream[];
   protected readonly keys: DrawKeys;
-  protected readonly arrivedByStream: Int32Array; // item numbers: arrivals so far, by stream
+  protected readonly serviceKey: Int32Array; // keys.service: one load fewer a service
+  // By stream, the key of its next item: itemKey(keys.item, n) for the n-th, counted up by GOLDEN.
+  protected readonly nextItemKey: Int32Array;
   // A distribution that takes more than one number draws them from here, set up by keyStream.
   protected readonly drawRng = new RandomStream(0, 0, 0, 0);
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
@@ -158,7 +160,8 @@ export class Simulation {
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
     this.arrivalRng = m.streamIds.map((id) => rng(`arrivals:${id}`));
     this.keys = drawKeys(m, seed, replication);
-    this.arrivedByStream = new Int32Array(nStreams);
+    this.serviceKey = this.keys.service;
+    this.nextItemKey = Int32Array.from(this.keys.item);
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
@@ -258,7 +261,8 @@ export class Simulation {
     it.touch[id] = 0;
     it.cause[id] = -1;
     it.outerCause[id] = -1;
-    const key = itemKey(this.keys.item[stream], this.arrivedByStream[stream]++);
+    const key = this.nextItemKey[stream];
+    this.nextItemKey[stream] = key + GOLDEN;
     it.key[id] = key;
     it.pass[id] = 0;
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.
@@ -393,7 +397,7 @@ export class Simulation {
     const it = this.items;
     const t = this.now;
     const step = this.m.routeStart[it.route[id]] + it.pos[id];
-    const u = keyedDraw(this.keys.service[step], it.key[id], it.pass[id]);
+    const u = keyedDraw(this.serviceKey[step], it.key[id], it.pass[id]);
     let d: number;
     if (this.m.serviceByStep[s]) {
       const mean = this.stepServiceMean[step];

@@ -1,7 +1,7 @@
 import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
-import { itemKey, keyedDraw } from "../engine/keyed.js";
+import { GOLDEN, keyedDraw } from "../engine/keyed.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
 import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
@@ -74,8 +74,8 @@ function build(body: string): SimulationClass | null {
   }
   let made: SimulationClass;
   try {
-    const make = new Function("Simulation", "sample", "standardExponential", "keyedDraw", "itemKey", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
-    made = make(Simulation, sample, standardExponential, keyedDraw, itemKey) as SimulationClass;
+    const make = new Function("Simulation", "sample", "standardExponential", "keyedDraw", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
+    made = make(Simulation, sample, standardExponential, keyedDraw) as SimulationClass;
   } catch (e) {
     // node --disallow-code-generation-from-strings: the general loop gives the same figures.
     if (e instanceof EvalError) return null;
@@ -127,7 +127,7 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-const u = keyedDraw(this.keys.service[${stepOf(m, k)}], it.key[id], ${m.anyRework ? "it.pass[id]" : "0"});
+const u = keyedDraw(this.serviceKey[${stepOf(m, k)}], it.key[id], ${m.anyRework ? "it.pass[id]" : "0"});
 ${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
@@ -272,7 +272,8 @@ function runSource(m: CompiledModel): string {
         it.parent[id] = -1;
         it.arrived[id] = t;
         it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
-        const key = itemKey(keys.item[${i}], arrivedByStream[${i}]++);
+        const key = nextItemKey[${i}];
+        nextItemKey[${i}] = key + ${GOLDEN};
         it.key[id] = key;${m.anyRework ? "\n        it.pass[id] = 0;" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
@@ -326,7 +327,7 @@ const stepKind = m.stepKind;
 const stepStage = m.stepStage;
 const priorityRank = m.priorityRank;
 const keys = this.keys;
-const arrivedByStream = this.arrivedByStream;
+const nextItemKey = this.nextItemKey;
 ${locals.join("\n")}
 const maxWip = this.maxWip;
 const end = ${num(m.end)};
