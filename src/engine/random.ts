@@ -76,6 +76,12 @@ export class RandomStream {
     this.exponential = standardExponential(this.nextInt32());
   }
 
+  /** As drawExponential(), from a given 32-bit number (a keyed draw, engine/keyed.ts) instead of
+   * the next output; the stream's state is untouched. PERF: as drawExponential(). */
+  drawExponentialOf(x: number): void {
+    this.exponential = standardExponential(x);
+  }
+
   /** Replaces the state (engine/keyed.ts sets a stream up for a keyed draw). */
   setState(s0: number, s1: number, s2: number, s3: number): void {
     this.s0 = s0 | 0;

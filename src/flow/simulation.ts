@@ -401,10 +401,11 @@ export class Simulation {
     let d: number;
     if (this.m.serviceByStep[s]) {
       const mean = this.stepServiceMean[step];
-      d = mean === mean ? mean * standardExponential(u) : this.sampleKeyed(this.m.stepService[step], u);
+      d = mean === mean ? (this.drawRng.drawExponentialOf(u), mean * this.drawRng.exponential) : this.sampleKeyed(this.m.stepService[step], u);
     } else {
       const mean = this.serviceMean[s];
-      d = mean === mean ? mean * standardExponential(u) : this.sampleKeyed(this.m.service[s], u); // PERF: as in arrive()
+      // PERF: no double crosses a call (see the class comment), here where V8 may not inline.
+      d = mean === mean ? (this.drawRng.drawExponentialOf(u), mean * this.drawRng.exponential) : this.sampleKeyed(this.m.service[s], u);
     }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
