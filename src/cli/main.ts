@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
 import type { Model, RunOptions } from "../index.js";
 import { runDocument } from "../report/document.js";
@@ -11,6 +11,7 @@ import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { htmlReport } from "../report/html/report.js";
 import { sizeWarnings } from "../model/analysis.js";
+import { DURATION_HINT, type TimeUnit, toTimeUnit } from "../model/units.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
@@ -37,6 +38,12 @@ const effect = (v: string) => {
   return n;
 };
 const collect = (v: string, acc: string[]) => [...acc, v];
+/** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded. */
+const duration = (v: string) => {
+  const n = toTimeUnit(/^\s*[\d.]+\s*$/.test(v) ? Number(v) : v, "day");
+  if (typeof n === "string" || !(n > 0)) throw new InvalidArgumentError(`--precision-abs must be a time greater than zero: ${DURATION_HINT} (got ${JSON.stringify(v)})`);
+  return v;
+};
 
 interface CommonOptions {
   set: string[];
@@ -44,6 +51,7 @@ interface CommonOptions {
   seed?: number;
   workers?: number;
   precision?: number;
+  precisionAbs?: string;
   maxReplications?: number;
   maxWip?: number;
   json?: boolean;
@@ -59,6 +67,11 @@ function withRunOptions(cmd: Command): Command {
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--precision <share>", "add replications until every stream's mean lead time is within this share at 95%", share("--precision"))
+    .addOption(
+      new Option("--precision-abs <time>", 'as --precision with the target a time, e.g. "0.2d" or "4h" (a bare number is in the base model\'s time unit)')
+        .argParser(duration)
+        .conflicts("precision"),
+    )
     .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the results as JSON on stdout")
@@ -67,13 +80,15 @@ function withRunOptions(cmd: Command): Command {
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
-function runOptions(o: CommonOptions, signal: AbortSignal): RunOptions {
+function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
+  const abs = o.precisionAbs === undefined ? undefined : toTimeUnit(/^\s*[\d.]+\s*$/.test(o.precisionAbs) ? Number(o.precisionAbs) : o.precisionAbs, timeUnit);
   return {
     replications: o.replications,
     seed: o.seed,
     workers: o.workers,
     precision: o.precision,
+    precisionAbs: typeof abs === "number" ? abs : undefined, // a string was refused when the option was read
     maxReplications: o.maxReplications,
     maxWip: o.maxWip,
     signal,
@@ -120,7 +135,7 @@ async function compareCommand(baseFile: string, files: string[], o: CommonOption
   const inputs = models.flatMap((m) => m.files ?? []);
   checkOutputs(o, inputs);
   for (const m of models) warn(o, sizeWarnings(m, o.replications ?? models[0].replications));
-  const outcome = await simulateModels(models, runOptions(o, signal));
+  const outcome = await simulateModels(models, runOptions(o, signal, models[0].timeUnit));
   const doc = compareDocument(outcome, { minEffect: o.minEffect });
   const text = () => `${compareTable(doc)}\n`;
   const json = () => `${JSON.stringify(doc, null, 2)}\n`;
@@ -144,7 +159,7 @@ export function buildProgram(signal: AbortSignal): Command {
       const model = loadModel(file, { set: o.set });
       checkOutputs(o, model.files ?? [file]);
       warn(o, sizeWarnings(model, o.replications ?? model.replications));
-      const outcome = await simulateModels([model], runOptions(o, signal));
+      const outcome = await simulateModels([model], runOptions(o, signal, model.timeUnit));
       const doc = runDocument(outcome);
       const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}`;
       const json = () => `${JSON.stringify(doc, null, 2)}\n`;
@@ -178,7 +193,7 @@ export function buildProgram(signal: AbortSignal): Command {
     const model = loadModel(baseFile, { set: o.set });
     checkOutputs(opts, model.files ?? [baseFile]);
     warn(o, sizeWarnings(model, o.replications ?? model.replications));
-    const outcome = await simulateModels([model], runOptions(o, signal));
+    const outcome = await simulateModels([model], runOptions(o, signal, model.timeUnit));
     const doc = runDocument(outcome);
     await output(opts, model.files ?? [baseFile], { json: () => `${JSON.stringify(doc, null, 2)}\n`, csv: () => runCsv(doc), text: () => `${runTable(doc)}\n`, html: () => htmlReport(doc, [model]) });
     if (o.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
