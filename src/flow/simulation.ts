@@ -262,7 +262,7 @@ export class Simulation {
     it.cause[id] = -1;
     it.outerCause[id] = -1;
     const key = this.nextItemKey[stream];
-    this.nextItemKey[stream] = key + GOLDEN;
+    this.nextItemKey[stream] = (key + GOLDEN) | 0;
     it.key[id] = key;
     it.pass[id] = 0;
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.

@@ -1,7 +1,7 @@
 import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
-import { GOLDEN, keyedDraw } from "../engine/keyed.js";
+import { GOLDEN, keyedDrawSource } from "../engine/keyed.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
 import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
@@ -74,8 +74,8 @@ function build(body: string): SimulationClass | null {
   }
   let made: SimulationClass;
   try {
-    const make = new Function("Simulation", "sample", "standardExponential", "keyedDraw", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
-    made = make(Simulation, sample, standardExponential, keyedDraw) as SimulationClass;
+    const make = new Function("Simulation", "sample", "standardExponential", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
+    made = make(Simulation, sample, standardExponential) as SimulationClass;
   } catch (e) {
     // node --disallow-code-generation-from-strings: the general loop gives the same figures.
     if (e instanceof EvalError) return null;
@@ -127,7 +127,7 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-const u = keyedDraw(this.serviceKey[${stepOf(m, k)}], it.key[id], ${m.anyRework ? "it.pass[id]" : "0"});
+${keyedDrawSource("u", `this.serviceKey[${stepOf(m, k)}]`, "it.key[id]", m.anyRework ? "it.pass[id]" : "0")}
 ${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
@@ -234,7 +234,8 @@ function runSource(m: CompiledModel): string {
     const next = endRepeat + (afterStage(k) ?? "it.pos[id]++;\n        walk = true;");
     const p = ps.length === 1 ? num(ps[0]) : "p";
     const readP = ps.length === 1 ? "" : `const p = m.stepReworkProbability[routeStart[it.route[id]] + it.pos[id]];\n        `;
-    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(keyedDraw(keys.rework[${stepOf(m, k)}], it.key[id], it.pass[id]) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
+    const reworked = `${readP}${keyedDrawSource("r", `keys.rework[${stepOf(m, k)}]`, "it.key[id]", "it.pass[id]")}
+        if (${ps.length === 1 ? "" : "p > 0 && "}(r >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
           this.rework(id);
         } else {
           ${next}
@@ -256,7 +257,10 @@ function runSource(m: CompiledModel): string {
       const bits: string[] = [];
       for (let b = 0; b < n; b++) {
         const j = m.optionalStart[i] + b;
-        bits.push(`if ((keyedDraw(keys.route[${int(j)}], key, 0) >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[j])}) needs |= ${1 << b};`);
+        bits.push(`{
+          ${keyedDrawSource("r", `keys.route[${int(j)}]`, "key", "0")}
+          if ((r >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[j])}) needs |= ${1 << b};
+        }`);
       }
       needs = `let needs = 0;\n        ${bits.join("\n        ")}\n        it.needs[id] = needs;`;
     }
@@ -273,7 +277,7 @@ function runSource(m: CompiledModel): string {
         it.arrived[id] = t;
         it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
         const key = nextItemKey[${i}];
-        nextItemKey[${i}] = key + ${GOLDEN};
+        nextItemKey[${i}] = (key + ${GOLDEN}) | 0;
         it.key[id] = key;${m.anyRework ? "\n        it.pass[id] = 0;" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
