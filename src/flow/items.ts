@@ -32,6 +32,9 @@ export class ItemTable {
   // takes the most any branch reached, so no step ever runs twice on one pass).
   key: Int32Array;
   pass: Int32Array;
+  /** The keyed draw of the service an item waits for in a stage's queue, kept by the loop written
+   * out per model (flow/specialize.ts: `drawWhenQueued`). */
+  draw: Int32Array;
 
   private free: Int32Array;
   private nFree = 0;
@@ -40,6 +43,7 @@ export class ItemTable {
   constructor(capacity = 1024) {
     this.key = new Int32Array(capacity);
     this.pass = new Int32Array(capacity);
+    this.draw = new Int32Array(capacity);
     this.stream = new Int32Array(capacity);
     this.route = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
@@ -109,6 +113,7 @@ export class ItemTable {
     this.free = g32(this.free);
     this.key = g32(this.key);
     this.pass = g32(this.pass);
+    this.draw = g32(this.draw);
     this.arrived = g64(this.arrived);
     this.entered = g64(this.entered);
     this.touch = g64(this.touch);

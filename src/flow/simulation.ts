@@ -116,6 +116,9 @@ export class Simulation {
   protected readonly serviceKey: Int32Array; // keys.service: one load fewer a service
   // By stream, the key of its next item: itemKey(keys.item, n) for the n-th, counted up by GOLDEN.
   protected readonly nextItemKey: Int32Array;
+  // Whether an item joining a stage's queue keeps its service draw (ItemTable.draw) for when a
+  // server takes it: the loop written out per model reads it there (specialize.ts).
+  protected readonly drawWhenQueued: boolean = false;
   // A distribution that takes more than one number draws them from here, set up by keyStream.
   protected readonly drawRng = new RandomStream(0, 0, 0, 0);
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
@@ -331,8 +334,15 @@ export class Simulation {
       st[o + BUSY]++;
       this.beginService(id, s);
     } else {
+      if (this.drawWhenQueued) this.keepDraw(id);
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
+  }
+
+  /** The keyed draw of the service the item will get at its step: the one beginService makes. */
+  protected keepDraw(id: number): void {
+    const it = this.items;
+    it.draw[id] = keyedDraw(this.serviceKey[this.m.routeStart[it.route[id]] + it.pos[id]], it.key[id], it.pass[id]);
   }
 
   /** An item reaches the servers of a stage split into parts (dedicated servers; see parts.ts). */
@@ -384,6 +394,7 @@ export class Simulation {
         st[o + BUSY]++;
         this.beginService(id, s);
       } else {
+        if (this.drawWhenQueued) this.keepDraw(id);
         this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
       }
     }

@@ -105,8 +105,8 @@ function num(x: number): string {
 /** The methods of the specialized class for model m (exported for the tests, and for reading
  * what runs): run(), and beginService<k>(id) for each stage k. */
 export function classSource(m: CompiledModel, run = runSource(m)): string {
-  const starts = m.stageIds.map((_, k) => `beginService${k}(id) {\n${beginServiceSource(m, k)}\n}`);
-  return [`run() {\n${run}\n}`, ...starts].join("\n");
+  const starts = m.stageIds.map((_, k) => `beginService${k}(id, u) {\n${beginServiceSource(m, k)}\n}`);
+  return ["drawWhenQueued = true;", `run() {\n${run}\n}`, ...starts].join("\n");
 }
 
 /**
@@ -127,7 +127,6 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-${keyedDrawSource("u", `this.serviceKey[${stepOf(m, k)}]`, "it.key[id]", m.anyRework ? "it.pass[id]" : "0")}
 ${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
@@ -162,8 +161,13 @@ function runSource(m: CompiledModel): string {
   // With no warm-up the general loop measures from the start and never tests the flag again.
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
 
-  /** beginService(id, k) at stage k: a method per stage (see beginServiceSource). */
-  const beginService = (id: string, k: number) => `this.beginService${k}(${id});`;
+  /** beginService(id, k) at stage k: a method per stage (see beginServiceSource), given the item's
+   * keyed draw: made here for an item a server takes as it arrives, kept from when it joined the
+   * queue for one taken from there (ItemTable.draw). PERF: the draw's hash is then off the path
+   * from one event to the next (its result feeds the calendar): M/M/2 -6% -> -X% against the
+   * random streams it replaced (bench/example-pair.mjs). */
+  const drawNow = (k: number, out = "u") => keyedDrawSource(out, `this.serviceKey[${stepOf(m, k)}]`, "it.key[id]", m.anyRework ? "it.pass[id]" : "0");
+  const beginService = (id: string, k: number) => (id === "id" ? `${drawNow(k)}\n          this.beginService${k}(id, u);` : `this.beginService${k}(${id}, it.draw[${id}]);`);
 
   // An item leaving at the end of its route, as finish() does for an item (not a branch).
   const measured = `${ifMeasuring}{
@@ -300,7 +304,11 @@ function runSource(m: CompiledModel): string {
       enter = `if (st[${k * SF + BUSY}] < ${num(m.servers[k])}) {
           st[${k * SF + BUSY}]++;
           ${beginService("id", k)}
-        } else ${queue}.push(id);`;
+        } else {
+          ${drawNow(k, "q")}
+          it.draw[id] = q;
+          ${queue}.push(id);
+        }`;
     }
     entries.push(`case ${k}: {
         ${enter}
