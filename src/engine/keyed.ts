@@ -27,7 +27,10 @@ export const GOLDEN = 0x9e3779b9 | 0;
 /** Wellons' lowbias32 (github.com/skeeto/hash-prospector): a bijection on 32-bit integers, two
  * multiplies. PERF: triple32 (bias 0.021, three multiplies) cost M/M/2 7% against the streams it
  * replaced, lowbias32 (bias 0.17, still below MurmurHash3's finalizer's 0.26) about half that
- * (bench/example-pair.mjs); test/engine/keyed.test.ts checks what the simulation relies on. */
+ * (bench/example-pair.mjs); test/engine/keyed.test.ts checks what the simulation relies on.
+ * Its cost in quality, measured: one item's draws at two sources (keys xor-apart by a random
+ * difference), binned 32 x 32 over 2^20 items, give a chi-square about 2% above its 1,023
+ * degrees of freedom on average (triple32: 0.4%); a dependence far below what a figure can show. */
 export function hash32(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);

@@ -164,8 +164,9 @@ function runSource(m: CompiledModel): string {
   /** beginService(id, k) at stage k: a method per stage (see beginServiceSource), given the item's
    * keyed draw: made here for an item a server takes as it arrives, kept from when it joined the
    * queue for one taken from there (ItemTable.draw). PERF: the draw's hash is then off the path
-   * from one event to the next (its result feeds the calendar): M/M/2 -6% -> -X% against the
-   * random streams it replaced (bench/example-pair.mjs). */
+   * from one event to the next (its result feeds the calendar): against the random streams it
+   * replaced, M/M/2 -6.5% -> -1 to -4%, Jackson -7% -> -3 to -5% (bench/example-pair.mjs,
+   * VSM_BENCH_CPU=1, medians of 31 rounds on a loaded machine). */
   const drawNow = (k: number, out = "u") => keyedDrawSource(out, `this.serviceKey[${stepOf(m, k)}]`, "it.key[id]", m.anyRework ? "it.pass[id]" : "0");
   const beginService = (id: string, k: number) => (id === "id" ? `${drawNow(k)}\n          this.beginService${k}(id, u);` : `this.beginService${k}(${id}, it.draw[${id}]);`);
 
