@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
 import type { Model, RunOptions } from "../index.js";
 import type { RunOutcome } from "../runner/run.js";
@@ -15,6 +15,7 @@ import { htmlReport } from "../report/html/report.js";
 import { traceMap, traceMapPath, writeTrace } from "../report/trace.js";
 import { compile } from "../model/compile.js";
 import { sizeWarnings } from "../model/analysis.js";
+import { DURATION_HINT, type TimeUnit, toTimeUnit } from "../model/units.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
@@ -46,6 +47,12 @@ const effect = (v: string) => {
   return n;
 };
 const collect = (v: string, acc: string[]) => [...acc, v];
+/** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded. */
+const duration = (v: string) => {
+  const n = toTimeUnit(/^\s*[\d.]+\s*$/.test(v) ? Number(v) : v, "day");
+  if (typeof n === "string" || !(n > 0)) throw new InvalidArgumentError(`--precision-abs must be a time greater than zero: ${DURATION_HINT} (got ${JSON.stringify(v)})`);
+  return v;
+};
 
 interface CommonOptions {
   set: string[];
@@ -53,6 +60,7 @@ interface CommonOptions {
   seed?: number;
   workers?: number;
   precision?: number;
+  precisionAbs?: string;
   maxReplications?: number;
   maxWip?: number;
   json?: boolean;
@@ -69,6 +77,11 @@ function withRunOptions(cmd: Command): Command {
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--precision <share>", "add replications until every stream's mean lead time is within this share at 95%", share("--precision"))
+    .addOption(
+      new Option("--precision-abs <time>", 'as --precision with the target a time, e.g. "0.2d" or "4h" (a bare number is in the base model\'s time unit)')
+        .argParser(duration)
+        .conflicts("precision"),
+    )
     .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the results as JSON on stdout")
@@ -78,14 +91,16 @@ function withRunOptions(cmd: Command): Command {
     .option("-q, --quiet", "nothing on stderr but errors");
 }
 
-function runOptions(o: CommonOptions, signal: AbortSignal, tables?: RunTables): RunOptions {
+function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, tables?: RunTables): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
+  const abs = o.precisionAbs === undefined ? undefined : toTimeUnit(/^\s*[\d.]+\s*$/.test(o.precisionAbs) ? Number(o.precisionAbs) : o.precisionAbs, timeUnit);
   return {
     onReplication: tables?.onReplication,
     replications: o.replications,
     seed: o.seed,
     workers: o.workers,
     precision: o.precision,
+    precisionAbs: typeof abs === "number" ? abs : undefined, // a string was refused when the option was read
     maxReplications: o.maxReplications,
     maxWip: o.maxWip,
     signal,
@@ -122,7 +137,7 @@ function checkOutputs(o: CommonOptions, inputs: string[]): void {
 async function simulateWithTables(models: Model[], o: CommonOptions, inputs: string[], signal: AbortSignal): Promise<{ outcome: RunOutcome; tables: RunTables | null }> {
   const tables = o.csv ? new RunTables(o.csv, models, inputs) : null;
   try {
-    return { outcome: await simulateModels(models, runOptions(o, signal, tables ?? undefined)), tables };
+    return { outcome: await simulateModels(models, runOptions(o, signal, models[0].timeUnit, tables ?? undefined)), tables };
   } catch (e) {
     tables?.abort();
     throw e;

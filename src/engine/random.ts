@@ -2,7 +2,7 @@ import seedrandom from "seedrandom";
 import { standardExponential } from "./exponential.js";
 
 /** Named in every output so a reader knows how the numbers were drawn. */
-export const GENERATOR = "sfc32, seeded per substream by seedrandom ARC4 from (seed, replication, source)";
+export const GENERATOR = "arrivals: sfc32, seeded per stream by seedrandom ARC4 from (seed, replication, source); process times, rework and route choices: lowbias32 keyed by (replication, route step, item, rework pass)";
 
 /**
  * One independent stream of uniform numbers: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic
@@ -74,6 +74,20 @@ export class RandomStream {
    */
   drawExponential(): void {
     this.exponential = standardExponential(this.nextInt32());
+  }
+
+  /** As drawExponential(), from a given 32-bit number (a keyed draw, engine/keyed.ts) instead of
+   * the next output; the stream's state is untouched. PERF: as drawExponential(). */
+  drawExponentialOf(x: number): void {
+    this.exponential = standardExponential(x);
+  }
+
+  /** Replaces the state (engine/keyed.ts sets a stream up for a keyed draw). */
+  setState(s0: number, s1: number, s2: number, s3: number): void {
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.s3 = s3 | 0;
   }
 
   /** The state, so a stream can be saved and resumed exactly with `new RandomStream(...state)`. */

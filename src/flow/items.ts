@@ -27,11 +27,23 @@ export class ItemTable {
   outerStep: Int32Array;
   outerEffort: Float64Array;
 
+  // Keyed draws (engine/keyed.ts, flow/draws.ts): the item's key (a branch: its item's), and its
+  // pass: how many rework decisions have sent it back (a branch starts on its item's; a join
+  // takes the most any branch reached, so no step ever runs twice on one pass).
+  key: Int32Array;
+  pass: Int32Array;
+  /** The keyed draw of the service an item waits for in a stage's queue, kept by the loop written
+   * out per model (flow/specialize.ts: `drawWhenQueued`). */
+  draw: Int32Array;
+
   private free: Int32Array;
   private nFree = 0;
   private next = 0;
 
   constructor(capacity = 1024) {
+    this.key = new Int32Array(capacity);
+    this.pass = new Int32Array(capacity);
+    this.draw = new Int32Array(capacity);
     this.stream = new Int32Array(capacity);
     this.route = new Int32Array(capacity);
     this.pos = new Int32Array(capacity);
@@ -99,6 +111,9 @@ export class ItemTable {
     this.effort = g64(this.effort);
     this.outerEffort = g64(this.outerEffort);
     this.free = g32(this.free);
+    this.key = g32(this.key);
+    this.pass = g32(this.pass);
+    this.draw = g32(this.draw);
     this.arrived = g64(this.arrived);
     this.entered = g64(this.entered);
     this.touch = g64(this.touch);

@@ -1,6 +1,7 @@
 import { Calendar } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
 import { standardExponential } from "../engine/exponential.js";
+import { GOLDEN, itemKey, keyedDraw, keyStream, replicationKey, sourceKey } from "../engine/keyed.js";
 import { RandomStream } from "../engine/random.js";
 import { sampleRemaining } from "../engine/remaining.js";
 import { QuantileSketch } from "../stats/sketch.js";
@@ -13,6 +14,7 @@ import {
   STEP_PARALLEL,
   STEP_STAGE,
 } from "../model/compile.js";
+import { type DrawKeys, drawKeys } from "./draws.js";
 import { ItemTable } from "./items.js";
 import { Parts } from "./parts.js";
 import { Ring } from "./ring.js";
@@ -110,13 +112,22 @@ export class Simulation {
   private readonly serial: number[] = [];
   private arrivals = 0;
 
-  // Random substreams, one per source, keyed by id (see RandomStream).
+  // Arrivals: a random stream per stream, keyed by id (see RandomStream). Everything an item
+  // draws (process times, rework decisions, route choices) is a keyed draw (engine/keyed.ts,
+  // draws.ts): the same item gets the same numbers in a scenario whatever order it is served in.
   protected readonly arrivalRng: RandomStream[];
-  protected readonly routeRng: RandomStream[];
-  protected readonly serviceRng: RandomStream[];
-  protected readonly reworkRng: RandomStream[];
+  protected readonly keys: DrawKeys;
+  protected readonly serviceKey: Int32Array; // keys.service: one load fewer a service
+  // By stream, the key of its next item: itemKey(keys.item, n) for the n-th, counted up by GOLDEN.
+  protected readonly nextItemKey: Int32Array;
+  // Whether an item joining a stage's queue keeps its service draw (ItemTable.draw) for when a
+  // server takes it: the loop written out per model reads it there (specialize.ts).
+  protected readonly drawWhenQueued: boolean = false;
+  // A distribution that takes more than one number draws them from here, set up by keyStream.
+  protected readonly drawRng = new RandomStream(0, 0, 0, 0);
   // Today's work: its optional steps and rest of process times, apart from every other source.
   private readonly wipRng: RandomStream | null;
+  private readonly wipKey: number;
   // Mean of an exponential interarrival or process time, drawn inline; NaN: call sample().
   private readonly arrivalMean: Float64Array;
   private readonly serviceMean: Float64Array;
@@ -159,10 +170,11 @@ export class Simulation {
     const nStreams = m.streamIds.length;
     const rng = (source: string) => RandomStream.derive(seed, replication, source);
     this.arrivalRng = m.streamIds.map((id) => rng(`arrivals:${id}`));
-    this.routeRng = m.streamIds.map((id) => rng(`route:${id}`));
-    this.serviceRng = m.stageIds.map((id) => rng(`service:${id}`));
-    this.reworkRng = m.stageIds.map((id) => rng(`rework:${id}`));
+    this.keys = drawKeys(m, seed, replication);
+    this.serviceKey = this.keys.service;
+    this.nextItemKey = Int32Array.from(this.keys.item);
     this.wipRng = m.wip.stream.length > 0 ? rng("wip") : null;
+    this.wipKey = sourceKey(replicationKey(seed, replication), "wip");
     const expMean = (d: Distribution) => (d.kind === DIST.exponential ? d.p1 : NaN);
     this.arrivalMean = Float64Array.from(m.interarrival, expMean);
     this.serviceMean = Float64Array.from(m.service, expMean);
@@ -232,6 +244,10 @@ export class Simulation {
       it.touch[id] = 0;
       it.cause[id] = -1;
       it.outerCause[id] = -1;
+      // Keys of their own (not the stream's next arrivals'), so arrivals draw as they would
+      // without today's work, and twin runs placing the same work pair item for item.
+      it.key[id] = itemKey(this.wipKey, i);
+      it.pass[id] = 0;
       let needs = 0;
       const base = m.optionalStart[stream];
       for (let b = 0; b < m.optionalCount[stream]; b++) if (rng.next() < m.optionalProbability[base + b]) needs |= 1 << b;
@@ -260,7 +276,10 @@ export class Simulation {
       else if (st[s * SF + BUSY] < st[s * SF + SERVERS]) {
         st[s * SF + BUSY]++;
         this.beginService(id, s);
-      } else this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[stream] : 0)].push(id);
+      } else {
+        if (this.drawWhenQueued) this.keepDraw(id);
+        this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[stream] : 0)].push(id);
+      }
     }
   }
 
@@ -320,13 +339,16 @@ export class Simulation {
     it.touch[id] = 0;
     it.cause[id] = -1;
     it.outerCause[id] = -1;
+    const key = this.nextItemKey[stream];
+    this.nextItemKey[stream] = (key + GOLDEN) | 0;
+    it.key[id] = key;
+    it.pass[id] = 0;
     // Which optional steps this item needs, drawn now so a rework loop never redraws them.
     let needs = 0;
     const n = m.optionalCount[stream];
     if (n > 0) {
-      const route = this.routeRng[stream];
       const base = m.optionalStart[stream];
-      for (let b = 0; b < n; b++) if ((route.nextInt32() >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
+      for (let b = 0; b < n; b++) if ((keyedDraw(this.keys.route[base + b], key, 0) >>> 0) * TWO_TO_MINUS_32 < m.optionalProbability[base + b]) needs |= 1 << b;
     }
     it.needs[id] = needs;
     if (++this.inSystem > this.maxWip) this.declareUnstable();
@@ -387,8 +409,15 @@ export class Simulation {
       st[o + BUSY]++;
       this.beginService(id, s);
     } else {
+      if (this.drawWhenQueued) this.keepDraw(id);
       this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[it.stream[id]] : 0)].push(id);
     }
+  }
+
+  /** The keyed draw of the service the item will get at its step: the one beginService makes. */
+  protected keepDraw(id: number): void {
+    const it = this.items;
+    it.draw[id] = keyedDraw(this.serviceKey[this.m.routeStart[it.route[id]] + it.pos[id]], it.key[id], it.pass[id]);
   }
 
   /** An item reaches the servers of a stage split into parts (dedicated servers; see parts.ts). */
@@ -440,6 +469,7 @@ export class Simulation {
         st[o + BUSY]++;
         this.beginService(id, s);
       } else {
+        if (this.drawWhenQueued) this.keepDraw(id);
         this.queues[s * m.ranks + (m.priorityPolicy[s] ? m.priorityRank[this.items.stream[id]] : 0)].push(id);
       }
     }
@@ -452,17 +482,16 @@ export class Simulation {
   protected beginService(id: number, s: number): void {
     const it = this.items;
     const t = this.now;
-    const rng = this.serviceRng[s];
+    const step = this.m.routeStart[it.route[id]] + it.pos[id];
+    const u = keyedDraw(this.serviceKey[step], it.key[id], it.pass[id]);
     let d: number;
-    // The same random stream whatever the step: a stream's own process time leaves the stage's
-    // draws where they were, so a scenario that adds one stays paired with its base.
     if (this.m.serviceByStep[s]) {
-      const step = this.m.routeStart[it.route[id]] + it.pos[id];
       const mean = this.stepServiceMean[step];
-      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.stepService[step], rng);
+      d = mean === mean ? (this.drawRng.drawExponentialOf(u), mean * this.drawRng.exponential) : this.sampleKeyed(this.m.stepService[step], u);
     } else {
       const mean = this.serviceMean[s];
-      d = mean === mean ? mean * standardExponential(rng.nextInt32()) : sample(this.m.service[s], rng); // PERF: as in arrive()
+      // PERF: no double crosses a call (see the class comment), here where V8 may not inline.
+      d = mean === mean ? (this.drawRng.drawExponentialOf(u), mean * this.drawRng.exponential) : this.sampleKeyed(this.m.service[s], u);
     }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
     if (this.measuring) {
@@ -506,8 +535,9 @@ export class Simulation {
       }
       if (r === ranks) this.st[s * SF + BUSY]--;
     }
-    const p = m.stepReworkProbability[m.routeStart[it.route[id]] + it.pos[id]];
-    if (p > 0 && (this.reworkRng[s].nextInt32() >>> 0) * TWO_TO_MINUS_32 < p) {
+    const step = m.routeStart[it.route[id]] + it.pos[id];
+    const p = m.stepReworkProbability[step];
+    if (p > 0 && (keyedDraw(this.keys.rework[step], it.key[id], it.pass[id]) >>> 0) * TWO_TO_MINUS_32 < p) {
       if (this.tracing) this.trace(id, s, "rework");
       this.rework(id);
     } else {
@@ -515,6 +545,12 @@ export class Simulation {
       it.pos[id]++;
       this.advance(id);
     }
+  }
+
+  /** A draw from `d` whose first number is the keyed draw u (see keyStream). */
+  protected sampleKeyed(d: Distribution, u: number): number {
+    keyStream(this.drawRng, u);
+    return sample(d, this.drawRng);
   }
 
   /**
@@ -578,6 +614,7 @@ export class Simulation {
     const route = it.route[id];
     const pos = it.pos[id];
     const step = m.routeStart[route] + pos;
+    it.pass[id]++; // the steps it goes back through draw anew
     this.startRepeat(id, step, m.stepStage[step]);
     const target = m.stepRework[step];
     if (target === REWORK_PREVIOUS) {
@@ -608,6 +645,8 @@ export class Simulation {
         it.pos[c] = m.reworkDescent[d + 2 + 2 * l];
         it.parent[c] = at;
         it.needs[c] = it.needs[id];
+        it.key[c] = it.key[id];
+        it.pass[c] = it.pass[id];
         it.arrived[c] = t;
         it.touch[c] = 0;
         this.inheritRepeat(c, id);
@@ -634,6 +673,8 @@ export class Simulation {
       it.pos[c] = 0;
       it.parent[c] = id;
       it.needs[c] = it.needs[id];
+      it.key[c] = it.key[id]; // a branch draws as its item
+      it.pass[c] = it.pass[id];
       it.arrived[c] = t;
       it.touch[c] = 0;
       this.inheritRepeat(c, id);
@@ -648,6 +689,7 @@ export class Simulation {
     if (parent >= 0) {
       // A branch ends: the item goes on when its last branch is done (the join).
       if (it.touch[id] > it.branchTouch[parent]) it.branchTouch[parent] = it.touch[id];
+      if (it.pass[id] > it.pass[parent]) it.pass[parent] = it.pass[id];
       it.release(id);
       if (--it.pending[parent] === 0) {
         it.touch[parent] += it.branchTouch[parent];

@@ -1,5 +1,7 @@
 import { calendarSource } from "../engine/calendar.js";
 import { DIST, type Distribution, sample } from "../engine/distributions.js";
+import { standardExponential } from "../engine/exponential.js";
+import { GOLDEN, keyedDrawSource } from "../engine/keyed.js";
 import { type CompiledModel, GATE_NONE, STEP_OPTIONAL, STEP_PARALLEL, STEP_STAGE } from "../model/compile.js";
 import { BF, B_TOUCH_SUM, B_VISITS, B_WAIT_SUM, BUSY, BUSY_AREA, COMPLETED, LEAD_SUM, RF, SF, TOUCH_SUM, VISITS, WAIT_SUM } from "./measure.js";
 import { ARRIVE, COMPLETE, LEAD_BATCH, R_ARRIVE, R_COMPLETE, Simulation, TWO_TO_MINUS_32 } from "./simulation.js";
@@ -75,8 +77,8 @@ function build(body: string): SimulationClass | null {
   }
   let made: SimulationClass;
   try {
-    const make = new Function("Simulation", "sample", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
-    made = make(Simulation, sample) as SimulationClass;
+    const make = new Function("Simulation", "sample", "standardExponential", `"use strict";\nreturn class SpecializedSimulation extends Simulation {\n${body}\n};`);
+    made = make(Simulation, sample, standardExponential) as SimulationClass;
   } catch (e) {
     // node --disallow-code-generation-from-strings: the general loop gives the same figures.
     if (e instanceof EvalError) return null;
@@ -106,8 +108,8 @@ function num(x: number): string {
 /** The methods of the specialized class for model m (exported for the tests, and for reading
  * what runs): run(), and beginService<k>(id) for each stage k. */
 export function classSource(m: CompiledModel, run = runSource(m)): string {
-  const starts = m.stageIds.map((_, k) => `beginService${k}(id) {\n${beginServiceSource(m, k)}\n}`);
-  return [`run() {\n${run}\n}`, ...starts].join("\n");
+  const starts = m.stageIds.map((_, k) => `beginService${k}(id, u) {\n${beginServiceSource(m, k)}\n}`);
+  return ["drawWhenQueued = true;", `run() {\n${run}\n}`, ...starts].join("\n");
 }
 
 /**
@@ -121,10 +123,14 @@ function beginServiceSource(m: CompiledModel, k: number): string {
   // A stream's own process time at some step of k: the general method reads the step's.
   if (m.serviceByStep[k]) return `this.beginService(id, ${int(k)});`;
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
+  // The item's keyed draw at its step, as the general loop's beginService (always the first
+  // pass in a model without rework).
+  const d = m.service[k];
+  const sampled = d.kind === DIST.exponential ? `${num(d.p1)} * standardExponential(u)` : `this.sampleKeyed(m.service[${int(k)}], u)`;
   return `const t = this.now;
 const it = this.items;
 const m = this.m;
-${m.anyRework ? "let" : "const"} d = ${draw(m.service[k], `this.serviceRng[${k}]`, `m.service[${k}]`)};
+${m.anyRework ? "let" : "const"} d = ${sampled};
 ${m.anyRework ? "if (it.cause[id] >= 0) d = this.repeatPass(id, " + String(k) + ", d);" : ""}
 ${ifMeasuring}{
   const st = this.st;
@@ -158,8 +164,14 @@ function runSource(m: CompiledModel): string {
   // With no warm-up the general loop measures from the start and never tests the flag again.
   const ifMeasuring = m.warmup > 0 ? "if (this.measuring) " : "";
 
-  /** beginService(id, k) at stage k: a method per stage (see beginServiceSource). */
-  const beginService = (id: string, k: number) => `this.beginService${k}(${id});`;
+  /** beginService(id, k) at stage k: a method per stage (see beginServiceSource), given the item's
+   * keyed draw: made here for an item a server takes as it arrives, kept from when it joined the
+   * queue for one taken from there (ItemTable.draw). PERF: the draw's hash is then off the path
+   * from one event to the next (its result feeds the calendar): against the random streams it
+   * replaced, M/M/2 -6.5% -> -1 to -4%, Jackson -7% -> -3 to -5% (bench/example-pair.mjs,
+   * VSM_BENCH_CPU=1, medians of 31 rounds on a loaded machine). */
+  const drawNow = (k: number, out = "u") => keyedDrawSource(out, `this.serviceKey[${stepOf(m, k)}]`, "it.key[id]", m.anyRework ? "it.pass[id]" : "0");
+  const beginService = (id: string, k: number) => (id === "id" ? `${drawNow(k)}\n          this.beginService${k}(id, u);` : `this.beginService${k}(${id}, it.draw[${id}]);`);
 
   // An item leaving at the end of its route, as finish() does for an item (not a branch).
   const measured = `${ifMeasuring}{
@@ -230,7 +242,8 @@ function runSource(m: CompiledModel): string {
     const next = endRepeat + (afterStage(k) ?? "it.pos[id]++;\n        walk = true;");
     const p = ps.length === 1 ? num(ps[0]) : "p";
     const readP = ps.length === 1 ? "" : `const p = m.stepReworkProbability[routeStart[it.route[id]] + it.pos[id]];\n        `;
-    const reworked = `${readP}if (${ps.length === 1 ? "" : "p > 0 && "}(rework${k}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
+    const reworked = `${readP}${keyedDrawSource("r", `keys.rework[${stepOf(m, k)}]`, "it.key[id]", "it.pass[id]")}
+        if (${ps.length === 1 ? "" : "p > 0 && "}(r >>> 0) * ${num(TWO_TO_MINUS_32)} < ${p}) {
           this.rework(id);
         } else {
           ${next}
@@ -251,7 +264,11 @@ function runSource(m: CompiledModel): string {
     if (n > 0) {
       const bits: string[] = [];
       for (let b = 0; b < n; b++) {
-        bits.push(`if ((route${i}.nextInt32() >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[m.optionalStart[i] + b])}) needs |= ${1 << b};`);
+        const j = m.optionalStart[i] + b;
+        bits.push(`{
+          ${keyedDrawSource("r", `keys.route[${int(j)}]`, "key", "0")}
+          if ((r >>> 0) * ${num(TWO_TO_MINUS_32)} < ${num(m.optionalProbability[j])}) needs |= ${1 << b};
+        }`);
       }
       needs = `let needs = 0;\n        ${bits.join("\n        ")}\n        it.needs[id] = needs;`;
     }
@@ -267,6 +284,9 @@ function runSource(m: CompiledModel): string {
         it.parent[id] = -1;
         it.arrived[id] = t;
         it.touch[id] = 0;${m.anyRework ? "\n        it.cause[id] = -1;\n        it.outerCause[id] = -1;" : ""}
+        const key = nextItemKey[${i}];
+        nextItemKey[${i}] = (key + ${GOLDEN}) | 0;
+        it.key[id] = key;${m.anyRework ? "\n        it.pass[id] = 0;" : ""}
         ${needs}
         if (++this.inSystem > maxWip) {
           this.declareUnstable();
@@ -288,7 +308,11 @@ function runSource(m: CompiledModel): string {
       enter = `if (st[${k * SF + BUSY}] < ${num(m.servers[k])}) {
           st[${k * SF + BUSY}]++;
           ${beginService("id", k)}
-        } else ${queue}.push(id);`;
+        } else {
+          ${drawNow(k, "q")}
+          it.draw[id] = q;
+          ${queue}.push(id);
+        }`;
     }
     entries.push(`case ${k}: {
         ${enter}
@@ -299,10 +323,8 @@ function runSource(m: CompiledModel): string {
   const locals: string[] = [];
   for (let i = 0; i < nStreams; i++) {
     locals.push(`const arrivals${i} = this.arrivalRng[${i}];`);
-    if (m.optionalCount[i] > 0) locals.push(`const route${i} = this.routeRng[${i}];`);
   }
   for (let k = 0; k < nStages; k++) {
-    if (reworkProbabilities(m, k).some((x) => x > 0)) locals.push(`const rework${k} = this.reworkRng[${k}];`);
     const used = m.priorityPolicy[k] ? ranks : 1;
     for (let r = 0; r < used; r++) locals.push(`const queue${k * ranks + r} = this.queues[${k * ranks + r}];`);
   }
@@ -320,6 +342,8 @@ const routeLength = m.routeLength;
 const stepKind = m.stepKind;
 const stepStage = m.stepStage;
 const priorityRank = m.priorityRank;
+const keys = this.keys;
+const nextItemKey = this.nextItemKey;
 ${locals.join("\n")}
 const maxWip = this.maxWip;
 const end = ${num(m.end)};
@@ -374,9 +398,17 @@ function reworkProbabilities(m: CompiledModel, k: number): number[] {
   return [...ps];
 }
 
-/** The start of the byStream row of an item served at stage k, as source: a constant when only one
- * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
-function byStreamRow(m: CompiledModel, k: number): string {
+/** The step an item served at stage k is at, as source: a constant when k is on one step only. */
+function stepOf(m: CompiledModel, k: number): string {
+  const steps: number[] = [];
+  m.stepStage.forEach((stage, j) => {
+    if (stage === k) steps.push(j);
+  });
+  return steps.length === 1 ? int(steps[0]) : "m.routeStart[it.route[id]] + it.pos[id]";
+}
+
+/** The one stream whose route visits stage k, else -1. */
+function visitor(m: CompiledModel, k: number): number {
   const visitors = new Set<number>();
   const walk = (i: number, r: number) => {
     for (let p = 0; p < m.routeLength[r]; p++) {
@@ -386,6 +418,13 @@ function byStreamRow(m: CompiledModel, k: number): string {
     }
   };
   m.mainRoute.forEach((r, i) => walk(i, r));
+  return visitors.size === 1 ? [...visitors][0] : -1;
+}
+
+/** The start of the byStream row of an item served at stage k, as source: a constant when only one
+ * stream's route visits k (PERF: one load and multiply fewer per service, as on M/M/2). */
+function byStreamRow(m: CompiledModel, k: number): string {
+  const only = visitor(m, k);
   const stride = m.stageIds.length * BF;
-  return visitors.size === 1 ? int([...visitors][0] * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
+  return only >= 0 ? int(only * stride + k * BF) : `it.stream[id] * ${int(stride)} + ${int(k * BF)}`;
 }

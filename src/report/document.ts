@@ -43,7 +43,8 @@ export interface RunDocument {
   unstable: { stage: string; replications: number; cause: string }[];
   /** Stages whose offered load reaches their capacity, from the model alone. */
   warnings: string[];
-  precision?: { target: number; reached: boolean; achieved: number; rule: string };
+  /** target and achieved: shares of the value, or with `absolute`, half-widths in timeUnit. */
+  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean };
   /** What the flow costs a year, where the model has economics (docs/economics.md). */
   economics?: EconomicsDocument;
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number };
@@ -223,7 +224,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     unstable: bad.unstable,
     warnings: stabilityWarnings(model),
     ...(outcome.precision
-      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule } }
+      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute } }
       : {}),
     ...(outcome.money[index] ? { economics: economicsDocument(model, outcome.money[index]!) } : {}),
     performance: performance(outcome),

@@ -61,7 +61,7 @@ export function runTable(doc: RunDocument): string {
       );
     } else out.push(`UNSTABLE: ${safeText(u.stage)} has no steady state (${safeText(u.cause)}).`);
   }
-  if (doc.precision) out.push(precisionLine(doc.precision, doc.replications));
+  if (doc.precision) out.push(precisionLine(doc.precision, doc.replications, doc.timeUnit));
   if (growing) out.push("! grows with the length of the run: a stage it crosses is overloaded, so there is no steady state and the interval describes this run length only.");
   if (partial) out.push("[n=K]: only K replications measured this figure (no item completed there).");
   for (const w of doc.warnings) out.push(`warning: ${safeText(w)}`);
@@ -91,11 +91,15 @@ export function constraintLines(doc: RunDocument): string[] {
   return out;
 }
 
-export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number): string {
-  const what = p.rule === "lead time mean" ? "every stream's mean lead time" : "every scenario's change in every stream's mean and p85 lead time (as a share of the base value)";
+export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number, timeUnit: string): string {
+  const what =
+    p.rule === "lead time mean"
+      ? "every stream's mean lead time"
+      : `every scenario's change in every stream's mean and p85 lead time${p.absolute ? "" : " (as a share of the base value)"}`;
+  const amount = (x: number) => (!Number.isFinite(x) ? "-" : p.absolute ? `${num(x)} ${timeUnit}s` : `${num(x * 100)}%`);
   return p.reached
-    ? `Precision: ${what} is known within ±${num(p.achieved * 100)}% (target ±${num(p.target * 100)}%) after ${replications} replications.`
-    : `Precision NOT reached: ${what} is known only within ±${Number.isFinite(p.achieved) ? num(p.achieved * 100) : "-"}% after ${replications} replications (target ±${num(p.target * 100)}%); raise --max-replications.`;
+    ? `Precision: ${what} is known within ±${amount(p.achieved)} (target ±${amount(p.target)}) after ${replications} replications.`
+    : `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}); raise --max-replications.`;
 }
 
 /**

@@ -22,6 +22,10 @@ export interface RunOptions {
    * its mean; in a comparison, until every scenario's change in every stream's mean and p85 lead
    * time does, as a share of the base's value. At least PRECISION_MIN_REPLICATIONS are run. */
   precision?: number;
+  /** As `precision`, with the target a half-width in the base model's time unit (0.2: ±0.2 days in
+   * a model in days) for the same lead-time figures; the economics total is not watched (it is not
+   * a time). Not with `precision`. */
+  precisionAbs?: number;
   maxReplications?: number;
   onProgress?: (progress: { done: number; total: number; seconds: number }) => void;
   signal?: AbortSignal;
@@ -45,8 +49,9 @@ export interface RunOutcome {
   money: (MoneySummary | null)[];
   pairedMoney: (PairedMoney | null)[];
   wallSeconds: number;
-  /** What --precision watched (see worstRelativeHalfWidth), and whether it was met. */
-  precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time" } | null;
+  /** What --precision or --precision-abs watched (see worstHalfWidth), and whether it was met:
+   * target and worst as shares of the value (relative), or in the base's time unit (absolute). */
+  precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time"; absolute: boolean } | null;
 }
 
 /**
@@ -61,8 +66,12 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   const workers = options.workers ?? defaultWorkers();
   const maxWip = options.maxWip ?? DEFAULT_MAX_WIP;
   let total = options.replications ?? models[0].replications;
-  const maxReplications = options.maxReplications ?? (options.precision ? Math.max(total, 1000) : total);
-  if (options.precision) total = Math.min(maxReplications, Math.max(total, PRECISION_MIN_REPLICATIONS));
+  if (options.precision !== undefined && options.precisionAbs !== undefined) throw new Error("precision and precisionAbs: give one target, not both");
+  const absolute = options.precisionAbs !== undefined;
+  const target = options.precision ?? options.precisionAbs;
+  if (target !== undefined && !(target > 0 && Number.isFinite(target))) throw new Error(`${absolute ? "precisionAbs" : "precision"} must be a number greater than 0 (got ${String(target)})`);
+  const maxReplications = options.maxReplications ?? (target ? Math.max(total, 1000) : total);
+  if (target) total = Math.min(maxReplications, Math.max(total, PRECISION_MIN_REPLICATIONS));
   const ids = models.map((m) => ({ streams: Object.keys(m.streams), stages: Object.keys(m.stages) }));
   const summaries = ids.map((i) => new Summary(i.streams.length, i.stages.length));
   const diffs = ids.slice(1).map((i) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages));
@@ -116,12 +125,12 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
         else if (!helpers && worthPool(total - done)) helpers = pool(workers - 1, options.signal);
         await runRange(helpers, done, total, task, merge, timing, options.signal, !long);
       }
-      if (!options.precision) break;
-      const worst = worstRelativeHalfWidth(summaries, diffs, money[0], pairedMoney);
-      precision = { target: options.precision, reached: worst <= options.precision, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean" };
+      if (!target) break;
+      const worst = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
+      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate.
-      const needed = Math.ceil(done * (worst / options.precision) ** 2 * 1.1);
+      const needed = Math.ceil(done * (worst / target) ** 2 * 1.1);
       total = Math.min(maxReplications, Math.max(done + 2, Number.isFinite(needed) ? needed : done * 2));
     }
   } finally {
@@ -227,7 +236,8 @@ async function runRange(
 export const PRECISION_MIN_REPLICATIONS = 10;
 
 /**
- * The widest 95% half-width that --precision watches, as a share of the value it is relative to;
+ * The widest 95% half-width that --precision watches, as a share of the value it is relative to
+ * (`absolute`: in the figure's own unit, for --precision-abs);
  * Infinity while some watched figure has no interval yet (fewer than two replications measured it).
  * A run watches every stream's mean lead time. A comparison watches what was asked: every
  * scenario's change in every stream's mean and p85 lead time, and in the cost of the flow where
@@ -235,11 +245,11 @@ export const PRECISION_MIN_REPLICATIONS = 10;
  * A stream that completes nothing (or items of lead time 0) has no interval to narrow: more
  * replications cannot help it, so it does not hold the others back.
  */
-function worstRelativeHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[]): number {
+function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[], absolute: boolean): number {
   let worst = 0;
   const watch = (hw: number | null, n: number, of: number) => {
     if (n === 0 || !(Math.abs(of) > 0) || !Number.isFinite(of)) return;
-    worst = Math.max(worst, hw === null ? Infinity : hw / Math.abs(of));
+    worst = Math.max(worst, hw === null ? Infinity : absolute ? hw : hw / Math.abs(of));
   };
   if (diffs.length === 0) {
     for (const s of summaries) {

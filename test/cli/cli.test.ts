@@ -99,6 +99,9 @@ describe("options out of range exit 2 and say which option and value", () => {
     [["--workers", "0"], /--workers must be a whole number >= 1 \(got "0"\)/],
     [["--precision", "2"], /--precision must be a number between 0 and 1.*\(got "2"\)/],
     [["--seed", "-3"], /--seed must be a whole number >= 0 \(got "-3"\)/],
+    [["--precision-abs", "0.2x"], /--precision-abs must be a time greater than zero: .*\(got "0\.2x"\)/],
+    [["--precision-abs", "0h"], /--precision-abs must be a time greater than zero/],
+    [["--precision-abs", "1d", "--precision", "0.01"], /option '--precision-abs <time>' cannot be used with option '--precision <share>'/],
     [["--max-wip", "0"], /--max-wip must be a whole number >= 1 \(got "0"\)/],
   ];
   it.each(cases)("vsm run small.yaml %j", async (args, message) => {

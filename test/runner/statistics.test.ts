@@ -87,6 +87,24 @@ describe("--precision", () => {
     expect(d.mean.ci95! / b.mean.mean).toBeLessThanOrEqual(0.2);
     expect(d.p85.ci95! / b.p85.mean).toBeLessThanOrEqual(0.2);
   });
+
+  it("--precision-abs: the same figures to within a time, in the base's unit, and says so", async () => {
+    const base = validateModel(mm1(0.5, { horizon: 200 }), "base.yaml");
+    const faster = validateModel(mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "faster.yaml");
+    // M/M/1 at rho 0.5 and 0.4: mean lead time 2 and 1.33 (days); their change known to ±0.1 day.
+    const met = await compare(base, [faster], { replications: 2, precisionAbs: 0.1, seed: 2, workers: 1 });
+    const p = met.base.precision!;
+    expect(p).toMatchObject({ absolute: true, target: 0.1, reached: true, rule: "paired change in mean and p85 lead time" });
+    const d = met.scenarios[0].diff.streams.work.leadTime;
+    expect(Math.max(d.mean.ci95!, d.p85.ci95!)).toBe(p.achieved);
+    expect(p.achieved).toBeLessThanOrEqual(0.1);
+    expect(met.base.replications).toBeGreaterThanOrEqual(10);
+    expect(compareTable(met)).toMatch(new RegExp(`Precision: every scenario's change in every stream's mean and p85 lead time is known within ±0\\.0\\d+ days \\(target ±0\\.1\\d* days\\) after ${met.base.replications} replications\\.`));
+    const short = await compare(base, [faster], { replications: 2, precisionAbs: 0.001, maxReplications: 12, seed: 2, workers: 1 });
+    expect(short.base.precision).toMatchObject({ absolute: true, reached: false });
+    expect(compareTable(short)).toMatch(/Precision NOT reached: .* known only within ±\d[\d.]* days after 12 replications \(target ±0\.001\d* days\)/);
+    await expect(compare(base, [faster], { precision: 0.01, precisionAbs: 0.1, workers: 1 })).rejects.toThrow(/give one target, not both/);
+  });
 });
 
 describe("significance marks", () => {

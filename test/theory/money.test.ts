@@ -143,7 +143,7 @@ describe("what a change is worth", () => {
       stages: { qa: { servers, peoplePerServer: 4, processTime: exponential(1.6) } },
       streams: { w: { arrivals: { rate: 1 }, route: ["qa"], costOfDelay: { amount: 3000 } } },
     });
-    const doc = await compare(validateModel(raw(2), "qa2.yaml"), [validateModel(raw(3), "qa3.yaml")], { replications: 50, seed: seed(9106), workers: 1 });
+    const doc = await compare(validateModel(raw(2), "qa2.yaml"), [validateModel(raw(3), "qa3.yaml")], { replications: 80, seed: seed(9106), workers: 1 });
     const d = doc.scenarios[0].diff.economics!;
     expect(d.addedPeople).toBe(4);
     expect(d.addedPayroll).toBe(4 * C);
@@ -151,6 +151,8 @@ describe("what a change is worth", () => {
     expect(d.netValue.ci95).toBe(d.total.ci95);
     // Paired: the change in total is the scenario's total less the base's, replication by replication.
     expect(d.total.mean).toBeCloseTo(doc.scenarios[0].run.economics!.total.mean - doc.base.economics!.total.mean, 6);
+    // 80 replications: at 50 the saving's ci95 is about 75,000 (2.6%; eight seeds, old and new
+    // draws alike), so twice it sat at the 5% the power check allows and passed only on a lucky seed.
     // M/M/2 -> M/M/3 at 1.6 Erlangs: Lq 2.84 -> 0.31 items; at 3,000 a day plus 0.2 x 200k each.
     const lq2 = mmc(1, 1 / 1.6, 2).lq;
     const lq3 = mmc(1, 1 / 1.6, 3).lq;

@@ -71,21 +71,25 @@ describe("the interval of a relative change", () => {
     const faster = validateModel(raw(0.8), "theory/relative-faster.yaml");
     const truth = 0.5 / 0.75 - 1;
     const misses = { mean: 0, p85: 0 };
+    // The interval alone, without the sketch's slack: what "too wide" is about.
+    const bare = { mean: 0, p85: 0 };
     for (let e = 0; e < 100; e++) {
       const doc = await compare(base, [faster], { replications: 20, seed: seed(8_800_000 + e), workers: 1 });
       const d = doc.scenarios[0].diff.streams.work.leadTime;
       for (const k of ["mean", "p85"] as const) {
         const r = d[k].relative!;
         const slack = k === "p85" ? 2 * SKETCH_ALPHA : 0;
-        if (Math.abs(r.mean - theoryValue(truth)) > r.ci95! + slack) misses[k]++;
+        const gap = Math.abs(r.mean - theoryValue(truth));
+        if (gap > r.ci95! + slack) misses[k]++;
+        if (gap > r.ci95!) bare[k]++;
       }
     }
-    if (process.env.VSM_THEORY_VERBOSE === "1") console.log("relative change misses of 100:", misses);
+    if (process.env.VSM_THEORY_VERBOSE === "1") console.log("relative change misses of 100:", misses, "without slack:", bare);
     // Binomial(100, 0.05): accepted 1 to 12 (an exact interval falls outside with P < 0.01; an
-    // interval at 85% coverage, 15 misses expected, is caught most of the time).
-    for (const [k, v] of Object.entries(misses)) {
-      expect(v, `${k}: missed ${v} times in 100`).toBeLessThanOrEqual(12);
-      expect(v, `${k}: missed ${v} times in 100 (too wide to be useful?)`).toBeGreaterThanOrEqual(1);
-    }
+    // interval at 85% coverage, 15 misses expected, is caught most of the time). The lower bound
+    // is on the interval without the p85's sketch slack: with it the p85 misses less than 5% by
+    // design (0 to 3 in 100 over three seed ranges, before and after keyed draws).
+    for (const [k, v] of Object.entries(misses)) expect(v, `${k}: missed ${v} times in 100`).toBeLessThanOrEqual(12);
+    for (const [k, v] of Object.entries(bare)) expect(v, `${k}: missed ${v} times in 100 without slack (too wide to be useful?)`).toBeGreaterThanOrEqual(1);
   });
 });
