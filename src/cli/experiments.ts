@@ -10,6 +10,7 @@ import { place } from "../experiments/place.js";
 import { portfolio } from "../experiments/portfolio.js";
 import { placeText, portfolioText } from "../experiments/text.js";
 import { progressBar } from "./progress.js";
+import { remoteFor } from "./queue.js";
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -26,6 +27,7 @@ interface Options {
   json?: boolean;
   out?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 function common(cmd: Command): Command {
@@ -35,12 +37,13 @@ function common(cmd: Command): Command {
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--json", "print the results as JSON on stdout")
-    .option("-q, --quiet", "nothing on stderr but errors");
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
 }
 
 function runOptions(o: Options, signal: AbortSignal): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
-  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined };
+  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined, remote: remoteFor(o.queue, o.quiet) };
 }
 
 const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;

@@ -15,6 +15,9 @@ import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
 import { registerExperimentCommands } from "./experiments.js";
+import { closeQueues, registerWorkerCommand, remoteFor } from "./queue.js";
+import { QueueAddressError } from "../queue/address.js";
+import { defaultWorkers } from "../runner/executor.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -50,6 +53,7 @@ interface CommonOptions {
   out?: string;
   html?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 function withRunOptions(cmd: Command): Command {
@@ -64,7 +68,8 @@ function withRunOptions(cmd: Command): Command {
     .option("--json", "print the results as JSON on stdout")
     .option("-o, --out <file>", "also write the results to a file: .json, .csv, .html, or text for any other extension")
     .option("--html <file>", "also write a self-contained HTML report: maps, charts and tables")
-    .option("-q, --quiet", "nothing on stderr but errors");
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
 }
 
 function runOptions(o: CommonOptions, signal: AbortSignal): RunOptions {
@@ -78,6 +83,7 @@ function runOptions(o: CommonOptions, signal: AbortSignal): RunOptions {
     maxWip: o.maxWip,
     signal,
     onProgress: show ? progressBar(process.stderr) : undefined,
+    remote: remoteFor(o.queue, o.quiet),
   };
 }
 
@@ -216,6 +222,7 @@ export function buildProgram(signal: AbortSignal): Command {
 
   registerFitCommands(program, signal);
   registerExperimentCommands(program, signal);
+  registerWorkerCommand(program, signal, defaultWorkers);
   return program;
 }
 
@@ -239,7 +246,7 @@ async function main(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return BAD_INPUT;
     }
-    if (e instanceof OutputError) {
+    if (e instanceof OutputError || e instanceof QueueAddressError) {
       process.stderr.write(`${safeText(e.message)}\n`);
       return BAD_INPUT;
     }
@@ -249,6 +256,8 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`vsm: ${safeText(String((e as Error)?.message ?? e))}\n`);
     return FAILURE;
+  } finally {
+    await closeQueues();
   }
 }
 
