@@ -52,7 +52,12 @@ export function registerWorkerCommand(program: Command, signal: AbortSignal, ava
       const log = o.quiet ? undefined : (l: string) => process.stderr.write(`${safeText(l)}\n`);
       const { startWorker } = await import("../queue/worker.js");
       const worker = await startWorker(address, { threads: o.workers ?? availableThreads(), stallSeconds: o.stallSeconds, log });
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+      // Ctrl-C, or SIGTERM from a service manager: finish the chunks in hand, then leave.
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+        process.once("SIGTERM", () => resolve());
+      });
       log?.(`worker ${worker.name}: stopping after the chunks in hand`);
       await worker.close();
       log?.(`worker ${worker.name}: stopped`);

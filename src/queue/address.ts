@@ -49,7 +49,7 @@ export function parseQueueAddress(text: string, env: NodeJS.ProcessEnv = process
     username,
     tls: url.protocol === "rediss:",
     password,
-    shown: `${url.protocol}//${username ? `${url.username}@` : ""}${url.host}${path ? `/${path}` : ""}`,
+    shown: `${url.protocol}//${username ? `${url.username}@` : ""}${url.hostname}:${port}${path ? `/${path}` : ""}`,
   };
 }
 
@@ -77,6 +77,9 @@ export function redisOptions(a: QueueAddress, o: { blocking: boolean; retrySecon
     password: a.password,
     tls: a.tls ? { servername: a.host } : undefined,
     connectTimeout: CONNECT_SECONDS * 1000,
+    // ioredis waits this long (2 s by default) for a closed connection's socket before it lets the
+    // process exit: a failed `vsm run --queue` would linger for nothing.
+    disconnectTimeout: 200,
     maxRetriesPerRequest: o.blocking ? null : 1,
     retryStrategy: (times: number) => (times > give ? null : 500),
   };

@@ -7,15 +7,18 @@ import { PASSWORD_VARIABLES, type QueueAddress, QueueError, redisOptions } from 
  */
 export async function connect(a: QueueAddress): Promise<Redis> {
   const client = new Redis({ ...(redisOptions(a, { blocking: false, retrySeconds: 0 }) as ClientOptions), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  // ioredis also reports a failed attempt as an "error" event: the rejection below says it.
-  client.on("error", () => {});
+  // The cause comes as an "error" event; the rejection that follows says only "Connection is closed".
+  let cause: unknown = null;
+  client.on("error", (e) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
+    client.removeAllListeners("error");
+    client.on("error", () => {}); // later losses are retried, and reported by the commands that fail
     return client;
   } catch (e) {
     client.disconnect();
-    throw new QueueError(unreachable(a, e));
+    throw new QueueError(unreachable(a, cause ?? e));
   }
 }
 
