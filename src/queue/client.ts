@@ -6,7 +6,7 @@ import type { RemoteExecutor, RunSpec } from "../runner/protocol.js";
 import { type QueueAddress, QueueError, redisOptions } from "./address.js";
 import { connect } from "./connection.js";
 import { decode, encode } from "./codec.js";
-import { type ChunkJob, QUEUE_NAME, QUEUE_PREFIX, RUN_SPEC_SECONDS, jobId, runKey } from "./protocol.js";
+import { type ChunkJob, QUEUE_NAME, QUEUE_PREFIX, RUN_SPEC_SECONDS, jobId, resultKey, runKey } from "./protocol.js";
 import { buildHere } from "./version.js";
 
 export interface QueueRunOptions {
@@ -89,12 +89,12 @@ export class QueueExecutor implements RemoteExecutor {
     let done = 0;
     let watch: NodeJS.Timeout | undefined;
     let stop: () => void = () => {};
+    // attempts 2: a worker thread that dies costs its chunk one retry; a chunk whose worker process
+    // dies comes back through BullMQ's stalled-job check, not through attempts.
+    const job = (c: number) => ({ name: "chunk", data: { run, chunk: c, ...chunks[c], ...this.build } satisfies ChunkJob, opts: { jobId: jobId(run, c), attempts: 2, removeOnComplete: true, removeOnFail: true } });
     const enqueue = async (list: number[]) => {
       for (const c of list) outstanding.set(jobId(run, c), c);
-      const data = (c: number): ChunkJob => ({ run, chunk: c, ...chunks[c], ...this.build });
-      // attempts 2: a worker thread that dies costs its chunk one retry; a chunk whose worker
-      // process dies comes back through BullMQ's stalled-job check, not through attempts.
-      await this.queue.addBulk(list.map((c) => ({ name: "chunk", data: data(c), opts: { jobId: jobId(run, c), attempts: 2, removeOnComplete: true, removeOnFail: true } })));
+      await this.queue.addBulk(list.map(job));
     };
     const topUp = () => {
       const list: number[] = [];
@@ -106,25 +106,26 @@ export class QueueExecutor implements RemoteExecutor {
         const fail = (e: unknown) => reject(e);
         const onAbort = () => reject(new DOMException("The run was interrupted", "AbortError"));
         signal?.addEventListener("abort", onAbort, { once: true });
-        const completed = ({ jobId: id, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+        /** Takes a chunk's figures if they are there; false if not (yet). */
+        const collect = async (id: string): Promise<boolean> => {
           const c = outstanding.get(id);
-          if (c === undefined) return; // another run's, or a copy already heard
+          if (c === undefined) return true; // another run's, or a copy already heard
+          const text = await this.redis.getdel(resultKey(id));
+          if (text === null || !outstanding.has(id)) return text !== null; // a second copy's: the first took it
           outstanding.delete(id);
-          try {
-            deliver(chunks[c].first, decode<ReplicationResult[][]>(String(returnvalue)));
-          } catch (e) {
-            return reject(e);
-          }
-          if (++done === chunks.length) return resolve();
-          topUp().catch(fail);
+          deliver(chunks[c].first, decode<ReplicationResult[][]>(text));
+          if (++done === chunks.length) resolve();
+          else await topUp();
+          return true;
         };
+        const completed = ({ jobId: id }: { jobId: string }) => collect(id).then(() => {});
         const failed = async ({ jobId: id, failedReason }: { jobId: string; failedReason: string }) => {
           if (!outstanding.has(id)) return;
           // A failure with an attempt left puts the job back in line; only the last one counts.
           const state = await this.queue.getJobState(id).catch(() => "unknown");
           if (state === "failed" || state === "unknown") reject(new QueueError(`chunk ${outstanding.get(id)} (replications ${chunks[outstanding.get(id)!].first}..) failed on a worker: ${failedReason}`));
         };
-        events.on("completed", completed);
+        events.on("completed", (a) => void completed(a).catch(fail));
         events.on("failed", (a) => void failed(a));
         events.on("error", () => {}); // a lost connection is retried; the watch below notices if it stays lost
         stop = () => {
@@ -140,9 +141,13 @@ export class QueueExecutor implements RemoteExecutor {
               // it, so it runs again. A copy that also finishes is merged once.
               const again = gone.filter((id) => missing.has(id));
               missing = new Set(gone);
-              if (again.length) return this.queue.addBulk(again.map((id) => ({ name: "chunk", data: { run, chunk: outstanding.get(id)!, ...chunks[outstanding.get(id)!], ...this.build }, opts: { jobId: id, attempts: 2, removeOnComplete: true, removeOnFail: true } })));
+              return Promise.all(again.map((id) => collect(id).then((took) => (took ? null : id))));
             })
-            .catch(() => reject(new QueueError(`lost the connection to Redis at ${this.address.shown}`)));
+            .then((again) => {
+              const lostIds = (again ?? []).filter((id): id is string => id !== null && outstanding.has(id));
+              if (lostIds.length) return this.queue.addBulk(lostIds.map((id) => job(outstanding.get(id)!)));
+            })
+            .catch((e) => reject(new QueueError(`lost the connection to Redis at ${this.address.shown} (${String(e?.message ?? e)})`)));
         }, WATCH_SECONDS * 1000);
         events
           .waitUntilReady()
@@ -180,6 +185,8 @@ export class QueueExecutor implements RemoteExecutor {
       for (let left = await this.lost(ids); ids.length - left.length > 0 && performance.now() < deadline; left = await this.lost(ids)) {
         await new Promise((r) => setTimeout(r, 100));
       }
+      // What the chunks that were running wrote, nobody will read.
+      if (ids.length) await this.redis.del(...ids.map(resultKey));
     } catch {
       // Redis is gone: nothing to clean, and the spec expires on its own (RUN_SPEC_SECONDS).
     }

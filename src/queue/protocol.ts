@@ -20,6 +20,12 @@ export interface ChunkJob {
 }
 
 export const runKey = (run: string) => `${QUEUE_PREFIX}:run:${run}`;
+/** A chunk's figures, written by the worker and taken (GETDEL) by the submitter: kept out of the
+ * job's return value, which BullMQ also copies into its events stream (up to 10,000 entries kept),
+ * where a sweep's chunks of a megabyte each would pile up in Redis's memory. */
+export const resultKey = (id: string) => `${QUEUE_PREFIX}:result:${id}`;
+/** A result nobody took (its submitter gone) expires after this long. */
+export const RESULT_SECONDS = 3600;
 export const jobId = (run: string, chunk: number) => `${run}-${chunk}`;
 
 /** A run's spec outlives a submitter that vanished without cleaning up by at most this long. */

@@ -5,7 +5,7 @@ import type { RunSpec } from "../runner/protocol.js";
 import { type QueueAddress, redisOptions } from "./address.js";
 import { connect } from "./connection.js";
 import { decode, encode } from "./codec.js";
-import { type ChunkJob, QUEUE_NAME, QUEUE_PREFIX, runKey } from "./protocol.js";
+import { type ChunkJob, QUEUE_NAME, QUEUE_PREFIX, RESULT_SECONDS, resultKey, runKey } from "./protocol.js";
 import { buildHere } from "./version.js";
 
 export interface WorkerOptions {
@@ -62,7 +62,8 @@ export async function startWorker(address: QueueAddress, o: WorkerOptions): Prom
       log(`chunk ${d.chunk} of run ${d.run}: replications ${d.first}..${d.first + d.count - 1}`);
       const s = await spec(d.run);
       const res = await threads.run({ ...s, first: d.first, count: d.count });
-      return encode(res.results);
+      await redis.set(resultKey(job.id!), encode(res.results), "EX", RESULT_SECONDS);
+      return "";
     },
     {
       connection: redisOptions(address, { blocking: true, retrySeconds: 3600 }),

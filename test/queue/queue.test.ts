@@ -51,7 +51,7 @@ async function clean(url: string): Promise<{ jobs: Record<string, number>; runs:
   const redis = new Redis(url);
   try {
     const jobs = await queue.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children", "completed", "failed");
-    return { jobs, runs: await redis.keys(`${QUEUE_PREFIX}:run:*`) };
+    return { jobs, runs: [...(await redis.keys(`${QUEUE_PREFIX}:run:*`)), ...(await redis.keys(`${QUEUE_PREFIX}:result:*`))] };
   } finally {
     await queue.close();
     redis.disconnect();
