@@ -1,7 +1,7 @@
 // The job queue (src/queue): what a chunk costs, how a run scales with worker processes on this
 // machine, and a paper estimate for a cluster. Starts its own redis-server on a free loopback port
 // and `vsm worker` processes (one thread each), all stopped at the end. Needs `npm run build`.
-// Usage: node bench/queue.mjs [--out FILE]   (default bench/out/queue.md; never run inside a test)
+// Usage: node bench/queue.mjs [--out FILE]   (default bench/QUEUE.md; never run inside a test)
 //
 // 1. Chunk overhead: the same 240 short replications (test/fixtures/small.yaml, ~1 ms each) on one
 //    worker, in chunks of 1 and in chunks of 240; the difference over the extra chunks is what one
@@ -22,7 +22,7 @@ const CLI = join(ROOT, 'dist/cli/main.js');
 const lib = await import(join(ROOT, 'dist/index.js'));
 const { loadModel, simulateModels, openQueue, parseQueueAddress } = lib;
 const args = process.argv.slice(2);
-const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'bench/out/queue.md');
+const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(ROOT, 'bench/QUEUE.md');
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -133,7 +133,7 @@ try {
   lines.push(`- the sweep: ${points} models (60 points and the base) x ${reps} replications = ${(work / 3600).toFixed(2)} CPU hours on one core like this one; ${(work / 60).toFixed(1)} minutes on one such core, ${(work / 60 / os.availableParallelism()).toFixed(1)} on this ${os.availableParallelism()}-core machine at best.`);
   lines.push(`- the runner cuts it into ${chunks} chunks of ${chunkSize} replication(s) of all ${points} models (${(chunkSize * perRep).toFixed(2)} s of work each).`);
   lines.push(`- on ${machines} machines of ${cores} such cores: ${(work / (machines * cores)).toFixed(1)} s of simulation per core, ${((chunks * overhead) / (machines * cores)).toFixed(3)} s of chunk overhead per core, and up to one chunk (${(chunkSize * perRep).toFixed(2)} s) of tail: about **${cluster.toFixed(0)} s**, if the replications run as fast there as here and the submitter keeps up: it decodes ${reps} x ${points} replication results of ${(text.length / 1024).toFixed(1)} KiB each (${(decodeEach * 1000).toFixed(3)} ms each here, ${(reps * points * decodeEach).toFixed(1)} s in all) and merges them, on one thread, while the cluster runs.`);
-  lines.push(`- with only ${chunks} chunks, ${machines * cores} threads would leave some idle; a sweep of 1,000 replications balances well up to about ${chunks} threads.`);
+  lines.push(`- ${chunks} chunks over ${machines * cores} threads is ${(chunks / (machines * cores)).toFixed(1)} chunks a thread: the last round leaves threads idle for up to one chunk, the tail above.`);
 } finally {
   redis.stop();
 }

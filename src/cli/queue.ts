@@ -44,7 +44,7 @@ export function registerWorkerCommand(program: Command, signal: AbortSignal, ava
     .command("worker")
     .description("run replications for vsm run|compare|sweep|place --queue, on this machine's threads, until Ctrl-C")
     .requiredOption("--queue <url>", "the queue: redis://HOST:PORT or rediss://HOST:PORT (password from VSM_REDIS_PASSWORD or REDISCLI_AUTH)")
-    .option("-w, --workers <n>", "worker threads, and chunks run at once (default: available parallelism)", whole("--workers"))
+    .option("-w, --workers <n>", "worker threads, each holding up to two chunks (default: available parallelism)", whole("--workers"))
     .option("--stall-seconds <n>", "how long a dead worker holds its chunk before another takes it (default 30)", whole("--stall-seconds"))
     .option("-q, --quiet", "nothing on stderr but errors")
     .action(async (o: { queue: string; workers?: number; stallSeconds?: number; quiet?: boolean }) => {

@@ -58,7 +58,8 @@ export class QueueExecutor implements RemoteExecutor {
     queue.on("error", () => {}); // each command that fails says so to its caller
     const here = buildHere();
     const executor = new QueueExecutor(address, redis, queue, options, { build: options.build ?? here.build, version: here.version });
-    const workers = await queue.getWorkersCount();
+    // CLIENT LIST may be denied to a restricted ACL user: then nothing is said.
+    const workers = await queue.getWorkersCount().catch(() => null);
     if (workers === 0) options.onNote?.(`no vsm worker is listening on ${address.shown} yet: the chunks wait for one (vsm worker --queue ${address.shown})`);
     return executor;
   }

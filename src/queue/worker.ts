@@ -9,7 +9,7 @@ import { type ChunkJob, QUEUE_NAME, QUEUE_PREFIX, RESULT_SECONDS, resultKey, run
 import { buildHere } from "./version.js";
 
 export interface WorkerOptions {
-  /** Worker threads, and chunks run at once. */
+  /** Worker threads; each holds up to two chunks. */
   threads: number;
   /** How long a chunk's lock lasts without renewal before another worker may take the chunk
    * back: a worker that dies costs about this much. BullMQ's default is 30 s. */
@@ -68,7 +68,9 @@ export async function startWorker(address: QueueAddress, o: WorkerOptions): Prom
     {
       connection: redisOptions(address, { blocking: true, retrySeconds: 3600 }),
       prefix: QUEUE_PREFIX,
-      concurrency: o.threads,
+      // Two chunks a thread, as the local pool keeps two tasks a thread (runner/executor.ts): the
+      // next chunk is in hand when a thread finishes, instead of a round trip to Redis later.
+      concurrency: 2 * o.threads,
       name,
       lockDuration: lockMs,
       stalledInterval: lockMs,
