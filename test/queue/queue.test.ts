@@ -101,12 +101,12 @@ describe.skipIf(!redisPresent)("the Redis job queue, on a server", () => {
   });
 
   it("merges chunks from several workers, one killed mid-chunk, into the local figures to the last digit", async () => {
-    const set = ["horizon=60000"]; // ~0.1 s a replication: a kill lands inside a chunk
+    const set = ["horizon=40000"]; // ~0.07 s a replication of each model: a kill lands inside a chunk
     const models = [loadModel("test/fixtures/small.yaml", { set }), loadModel("test/fixtures/small.yaml", { set: [...set, "stages.review.servers=2"] })];
-    const [victim, ...others] = workers;
-    const killed = seen(victim, /chunk (\d+) of run (\S+): replications/, 20_000).then((m) => {
-      victim.child.kill("SIGKILL");
-      return m;
+    // The first worker to start on a chunk is killed then and there.
+    const killed = Promise.any(workers.map((w, i) => seen(w, /chunk (\d+) of run (\S+): replications/, 20_000).then((m) => ({ m, i })))).then(({ m, i }) => {
+      workers[i].child.kill("SIGKILL");
+      return { m, victim: workers[i], others: workers.filter((_, j) => j !== i) };
     });
     const queue = await openQueue(parseQueueAddress(redis.url, {}), { chunk: 1 });
     let remote;
@@ -119,7 +119,8 @@ describe.skipIf(!redisPresent)("the Redis job queue, on a server", () => {
     expect(figures(compareDocument(remote))).toBe(figures(compareDocument(local)));
     expect(remote.remote).toBe(`queue ${redis.url}`);
     // The killed worker's chunk was run again by another.
-    const [, chunk, run] = await killed;
+    const { m, victim, others } = await killed;
+    const [, chunk, run] = m;
     expect(await victim.exited).toBe(null);
     expect(others.map((w) => w.log()).join("")).toContain(`chunk ${chunk} of run ${run}: replications`);
     expect(await clean(redis.url)).toEqual(empty);
@@ -140,7 +141,7 @@ describe.skipIf(!redisPresent)("the Redis job queue, on a server", () => {
   it("on Ctrl-C cancels the remaining chunks and leaves the queue clean", async () => {
     const live = workers.filter((w) => w.child.exitCode === null);
     const before = live.map((w) => w.log().length);
-    const submit = start(["run", "test/fixtures/small.yaml", "--set", "horizon=60000", "-r", "40", "--queue", redis.url, "-q"]);
+    const submit = start(["run", "test/fixtures/small.yaml", "--set", "horizon=20000", "-r", "200", "--queue", redis.url, "-q"]);
     // Interrupt once a worker has started on this run.
     const fresh = () => live.map((w, i) => w.log().slice(before[i])).join("");
     const until = performance.now() + 15_000;
@@ -151,11 +152,13 @@ describe.skipIf(!redisPresent)("the Redis job queue, on a server", () => {
     expect((performance.now() - t) / 1000).toBeLessThan(5);
     expect(submit.log()).toBe("interrupted: stopped the run; no results were written\n");
     expect(await clean(redis.url)).toEqual(empty);
-    const started = (fresh().match(/chunk \d+ of run/g) ?? []).length;
+    // Replications the workers started on: some, not all, and none after the cancel.
+    const replications = () => [...fresh().matchAll(/replications (\d+)\.\.(\d+)/g)].reduce((n, m) => n + Number(m[2]) - Number(m[1]) + 1, 0);
+    const started = replications();
     await new Promise((r) => setTimeout(r, 300));
-    expect((fresh().match(/chunk \d+ of run/g) ?? []).length).toBe(started);
+    expect(replications()).toBe(started);
     expect(started).toBeGreaterThan(0);
-    expect(started).toBeLessThan(40);
+    expect(started).toBeLessThan(200);
   });
 
   it("takes the password from the environment, and never says it", async () => {
