@@ -72,7 +72,7 @@ describe("the Redis job queue", () => {
     const t = performance.now();
     const p = start(["run", "test/fixtures/small.yaml", "-r", "2", "--queue", url]);
     expect(await p.exited, p.log()).toBe(1);
-    expect((performance.now() - t) / 1000).toBeLessThan(8);
+    expect((performance.now() - t) / 1000).toBeLessThan(15); // a hang detector: ioredis alone would retry forever
     expect(p.log()).toBe(`vsm: ${message}\n`);
     await expect(startQueueWorker(parseQueueAddress(url, {}), { threads: 1 })).rejects.toThrow(message);
   });
@@ -149,7 +149,7 @@ describe.skipIf(!redisPresent)("the Redis job queue, on a server", () => {
     const t = performance.now();
     submit.child.kill("SIGINT");
     expect(await submit.exited, submit.log()).toBe(130);
-    expect((performance.now() - t) / 1000).toBeLessThan(5);
+    expect((performance.now() - t) / 1000).toBeLessThan(12); // a hang detector, with room for a crowded machine
     expect(submit.log()).toBe("interrupted: stopped the run; no results were written\n");
     expect(await clean(redis.url)).toEqual(empty);
     // Replications the workers started on: some, not all, and none after the cancel.
