@@ -84,7 +84,6 @@ export class QueueExecutor implements RemoteExecutor {
     // Events after this point are heard even if they come before the listener's first read.
     const last = (await this.redis.xrevrange(`${QUEUE_PREFIX}:${QUEUE_NAME}:events`, "+", "-", "COUNT", 1))[0]?.[0] ?? "0-0";
     const events = new QueueEvents(QUEUE_NAME, { connection: redisOptions(this.address, { blocking: true, retrySeconds: RETRY_SECONDS }), prefix: QUEUE_PREFIX, lastEventId: last });
-    await this.redis.set(runKey(run), encode(spec), "EX", RUN_SPEC_SECONDS);
     const outstanding = new Map<string, number>(); // job id -> chunk index
     let nextChunk = 0;
     let done = 0;
@@ -103,6 +102,7 @@ export class QueueExecutor implements RemoteExecutor {
       return list.length ? enqueue(list) : Promise.resolve();
     };
     try {
+      await this.redis.set(runKey(run), encode(spec), "EX", RUN_SPEC_SECONDS);
       await new Promise<void>((resolve, reject) => {
         const fail = (e: unknown) => reject(e);
         const onAbort = () => reject(new DOMException("The run was interrupted", "AbortError"));
