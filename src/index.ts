@@ -16,6 +16,10 @@ export { runReplication } from "./flow/replication.js";
 export { STREAM_FIGURES, STAGE_FIGURES, BY_STREAM_FIGURES, type ReplicationResult, type TraceRow, type TraceObserver } from "./flow/results.js";
 export { ChangelogTrace, writeTrace, traceMap, type TraceStats } from "./report/trace.js";
 export { simulateModels, type RunOptions, type RunOutcome } from "./runner/run.js";
+export type { RemoteExecutor, RunSpec } from "./runner/protocol.js";
+export type { QueueExecutor, QueueRunOptions } from "./queue/client.js";
+export type { WorkerOptions } from "./queue/worker.js";
+export { parseQueueAddress, QueueAddressError, QueueError, PASSWORD_VARIABLES, type QueueAddress } from "./queue/address.js";
 export { runDocument, diffDocument, type RunDocument, type DiffDocument, type ByStreamFigures } from "./report/document.js";
 export { compareDocument, type CompareDocument } from "./report/compare.js";
 export type { Figure } from "./stats/interval.js";
@@ -40,6 +44,9 @@ import type { Model } from "./model/types.js";
 import { simulateModels, type RunOptions } from "./runner/run.js";
 import { runDocument, type RunDocument } from "./report/document.js";
 import { compareDocument, type CompareDocument } from "./report/compare.js";
+import type { QueueAddress } from "./queue/address.js";
+import type { QueueExecutor, QueueRunOptions } from "./queue/client.js";
+import type { WorkerOptions } from "./queue/worker.js";
 
 /** Run one model and return the document `vsm run --json` prints. */
 export async function simulate(model: Model, options: RunOptions = {}): Promise<RunDocument> {
@@ -49,4 +56,16 @@ export async function simulate(model: Model, options: RunOptions = {}): Promise<
 /** Run a base and scenarios under common random numbers; the document `vsm compare --json` prints. */
 export async function compare(base: Model, scenarios: Model[], options: RunOptions = {}): Promise<CompareDocument> {
   return compareDocument(await simulateModels([base, ...scenarios], options));
+}
+
+/** A job queue to run replications on (RunOptions.remote): connects now. BullMQ is loaded on use. */
+export async function openQueue(address: QueueAddress, options: QueueRunOptions = {}): Promise<QueueExecutor> {
+  const { QueueExecutor } = await import("./queue/client.js");
+  return QueueExecutor.open(address, options);
+}
+
+/** A `vsm worker` in this process: takes chunks from the queue until closed. */
+export async function startQueueWorker(address: QueueAddress, options: WorkerOptions): Promise<{ name: string; close(): Promise<void> }> {
+  const { startWorker } = await import("./queue/worker.js");
+  return startWorker(address, options);
 }

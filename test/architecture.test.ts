@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
  * downward, the engine and statistics know nothing of ours, nothing imports the CLI, and no
  * randomness comes from anywhere but the seeded streams.
  */
-const ROOMS = ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments", "cli"] as const;
+const ROOMS = ["engine", "stats", "model", "flow", "economics", "runner", "queue", "report", "fit", "experiments", "cli"] as const;
 // Which of our rooms each room may import from.
 const ALLOWED: Record<string, string[]> = {
   engine: [],
@@ -17,13 +17,16 @@ const ALLOWED: Record<string, string[]> = {
   // Money is a pure function of a replication's figures (flow) and the model's economics.
   economics: ["model", "flow"],
   runner: ["engine", "stats", "model", "flow", "economics"],
+  // The job queue is another executor of the runner's chunks, over Redis: beside the runner's own
+  // pool, and nothing but the CLI and the library's face reach for it.
+  queue: ["engine", "stats", "model", "flow", "economics", "runner"],
   report: ["engine", "stats", "model", "flow", "economics", "runner"],
   // Calibration reads logs into models and backtests them: beside model/, above the run and its report.
   fit: ["engine", "stats", "model", "flow", "economics", "runner", "report"],
   // Experiments over many models of one base (sweep, place, portfolio): above the run and its report.
   experiments: ["engine", "stats", "model", "flow", "economics", "runner", "report"],
-  cli: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments", "index"],
-  index: ["engine", "stats", "model", "flow", "economics", "runner", "report", "fit", "experiments"],
+  cli: ["engine", "stats", "model", "flow", "economics", "runner", "queue", "report", "fit", "experiments", "index"],
+  index: ["engine", "stats", "model", "flow", "economics", "runner", "queue", "report", "fit", "experiments"],
 };
 
 function files(dir: string): string[] {

@@ -15,6 +15,7 @@ import { progressBar } from "./progress.js";
 import { placeHtml, sweepHtml } from "../report/experiments/html.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { remoteFor } from "./queue.js";
 
 const whole = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -33,6 +34,7 @@ interface Options {
   json?: boolean;
   out?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 function common(cmd: Command): Command {
@@ -42,7 +44,8 @@ function common(cmd: Command): Command {
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--json", "print the results as JSON on stdout")
-    .option("-q, --quiet", "nothing on stderr but errors");
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
 }
 
 /** The report outputs of sweep and place (portfolio has none yet). */
@@ -71,7 +74,7 @@ function checkOutputs(o: Options, csvNames: string[], inputs: string[]): void {
 
 function runOptions(o: Options, signal: AbortSignal): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
-  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined };
+  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined, remote: remoteFor(o.queue, o.quiet) };
 }
 
 const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;

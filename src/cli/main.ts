@@ -25,6 +25,9 @@ import { now } from "../model/clock.js";
 import { readWipFile } from "../fit/wipfile.js";
 import { FORECAST_REPLICATIONS, forecastDocument } from "../runner/forecast.js";
 import { forecastTable } from "../report/forecast.js";
+import { closeQueues, registerWorkerCommand, remoteFor } from "./queue.js";
+import { QueueAddressError } from "../queue/address.js";
+import { defaultWorkers } from "../runner/executor.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
@@ -68,6 +71,7 @@ interface CommonOptions {
   html?: string;
   csv?: string;
   quiet?: boolean;
+  queue?: string;
 }
 
 function withRunOptions(cmd: Command): Command {
@@ -88,7 +92,8 @@ function withRunOptions(cmd: Command): Command {
     .option("-o, --out <file>", "also write the results to a file: .json, .csv, .html, or text for any other extension")
     .option("--html <file>", "also write a self-contained HTML report: maps, charts and tables")
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing): per replication and stream, per replication and stage, the summary, the lead-time distributions")
-    .option("-q, --quiet", "nothing on stderr but errors");
+    .option("-q, --quiet", "nothing on stderr but errors")
+    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
 }
 
 function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, tables?: RunTables): RunOptions {
@@ -105,6 +110,7 @@ function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, t
     maxWip: o.maxWip,
     signal,
     onProgress: show ? progressBar(process.stderr) : undefined,
+    remote: remoteFor(o.queue, o.quiet),
   };
 }
 
@@ -344,6 +350,7 @@ export function buildProgram(signal: AbortSignal): Command {
 
   registerFitCommands(program, signal);
   registerExperimentCommands(program, signal);
+  registerWorkerCommand(program, signal, defaultWorkers);
   return program;
 }
 
@@ -367,7 +374,7 @@ async function main(argv: string[]): Promise<number> {
       for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return BAD_INPUT;
     }
-    if (e instanceof OutputError) {
+    if (e instanceof OutputError || e instanceof QueueAddressError) {
       process.stderr.write(`${safeText(e.message)}\n`);
       return BAD_INPUT;
     }
@@ -377,6 +384,8 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`vsm: ${safeText(String((e as Error)?.message ?? e))}\n`);
     return FAILURE;
+  } finally {
+    await closeQueues();
   }
 }
 

@@ -47,7 +47,7 @@ export interface RunDocument {
   precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean };
   /** What the flow costs a year, where the model has economics (docs/economics.md). */
   economics?: EconomicsDocument;
-  performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number };
+  performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number; remote?: string };
 }
 
 export interface StreamFigures {
@@ -234,7 +234,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
 /** Events of the whole run (every model of a comparison): what the wall time paid for. */
 function performance(outcome: RunOutcome): RunDocument["performance"] {
   const events = outcome.summaries.reduce((a, x) => a + x.events, 0);
-  return { events, wallSeconds: outcome.wallSeconds, eventsPerSecond: events / outcome.wallSeconds, workers: outcome.workers };
+  return { events, wallSeconds: outcome.wallSeconds, eventsPerSecond: events / outcome.wallSeconds, workers: outcome.workers, ...(outcome.remote ? { remote: outcome.remote } : {}) };
 }
 
 /**

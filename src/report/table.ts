@@ -68,7 +68,7 @@ export function runTable(doc: RunDocument): string {
   const perf = doc.performance;
   out.push(
     `${num(perf.events)} events in ${perf.wallSeconds.toFixed(2)} s (${num(perf.eventsPerSecond / 1e6)}M events/s, ` +
-      `${perf.workers ? `${perf.workers} worker thread${perf.workers === 1 ? "" : "s"}` : "in-process"}); generator ${doc.generator}`,
+      `${perf.remote ? `on the ${safeText(perf.remote)}` : perf.workers ? `${perf.workers} worker thread${perf.workers === 1 ? "" : "s"}` : "in-process"}); generator ${doc.generator}`,
   );
   return out.join("\n");
 }

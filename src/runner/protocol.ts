@@ -25,3 +25,23 @@ export type TaskResult = {
   results: ReplicationResult[][];
   seconds: number;
 };
+
+/** What every chunk of a run shares: the task without its range (and without fault injection,
+ * which stays in-process). */
+export type RunSpec = Omit<ReplicationTask, "first" | "count" | "fault">;
+
+/**
+ * Runs a run's replications somewhere other than this process's threads (a job queue shared by
+ * many machines: src/queue/). It may deliver chunks in any order and more than once; the runner
+ * merges each replication once, in replication order, so the figures are those of a local run.
+ */
+export interface RemoteExecutor {
+  /** Where the replications run, for the run's report (never carries a password). */
+  readonly where: string;
+  runRange(
+    spec: RunSpec,
+    range: { from: number; to: number; secondsPerReplication: number },
+    deliver: (first: number, results: ReplicationResult[][]) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+}

@@ -5,7 +5,7 @@ import type { ReplicationResult } from "../flow/results.js";
 import { estimatedEvents } from "../model/analysis.js";
 import { inTimeUnit } from "../model/convert.js";
 import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
-import type { ReplicationTask } from "./protocol.js";
+import type { RemoteExecutor, ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
 import { MoneySummary, PairedMoney, moneyVector } from "./money.js";
 import { runTask } from "./task.js";
@@ -34,6 +34,9 @@ export interface RunOptions {
   onReplication?: (results: readonly ReplicationResult[]) => void;
   /** For tests of failure handling only: make the task holding this replication fail. */
   fault?: ReplicationTask["fault"];
+  /** Run the replications there (a job queue: src/queue/) instead of on this machine's threads;
+   * the figures are the same to the last digit. `workers` is then the remote workers' business. */
+  remote?: RemoteExecutor;
 }
 
 export interface RunOutcome {
@@ -49,6 +52,8 @@ export interface RunOutcome {
   money: (MoneySummary | null)[];
   pairedMoney: (PairedMoney | null)[];
   wallSeconds: number;
+  /** Where the replications ran when not on this machine (RemoteExecutor.where). */
+  remote?: string;
   /** What --precision or --precision-abs watched (see worstHalfWidth), and whether it was met:
    * target and worst as shares of the value (relative), or in the base's time unit (absolute). */
   precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time"; absolute: boolean } | null;
@@ -119,7 +124,10 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   const long = estimate > LONG_REPLICATION_SECONDS;
   try {
     for (;;) {
-      if (total > done) {
+      if (total > done && options.remote) {
+        const perReplication = Number.isFinite(timing.perReplication) ? timing.perReplication : estimate;
+        await options.remote.runRange({ models, seed, maxWip, loops }, { from: done, to: total, secondsPerReplication: perReplication }, inOrder(done, merge), options.signal);
+      } else if (total > done) {
         // A later --precision round may be large enough to be worth a pool the first was not.
         if (!helpers && long) helpers = pool(workers, options.signal);
         else if (!helpers && worthPool(total - done)) helpers = pool(workers - 1, options.signal);
@@ -137,7 +145,27 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
     await helpers?.close();
   }
   const used = timing.helped ? helpers!.threads + 1 : 0;
-  return { models, seed, replications: done, workers: used, summaries, diffs, money, pairedMoney, wallSeconds: (performance.now() - start) / 1000, precision };
+  const remote = options.remote ? { remote: options.remote.where } : {};
+  return { models, seed, replications: done, workers: used, summaries, diffs, money, pairedMoney, wallSeconds: (performance.now() - start) / 1000, ...remote, precision };
+}
+
+/**
+ * Chunks delivered in any order, perhaps twice (a retried chunk whose first copy also finished),
+ * merged once each and strictly in replication order from `from` on. Only the replications that
+ * finished ahead of an unfinished one wait here, so memory follows the chunks in flight.
+ */
+function inOrder(from: number, merge: (results: ReplicationResult[]) => void): (first: number, results: ReplicationResult[][]) => void {
+  let next = from;
+  const waiting = new Map<number, ReplicationResult[]>();
+  return (first, results) => {
+    results.forEach((r, i) => {
+      if (first + i >= next && !waiting.has(first + i)) waiting.set(first + i, r);
+    });
+    for (let r = waiting.get(next); r; r = waiting.get(next)) {
+      waiting.delete(next++);
+      merge(r);
+    }
+  };
 }
 
 /** Above this estimated time a replication runs where Ctrl-C can stop it (see simulateModels). */
