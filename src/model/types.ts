@@ -27,6 +27,27 @@ export interface Model {
   streams: Record<string, StreamSpec>;
   /** What time costs, for the money figures (economics/); null: the model prices nothing. */
   economics: EconomicsSpec | null;
+  /** The organization's working calendar (docs/calendars.md): lead times in working days too. */
+  calendar?: WorkingCalendar;
+}
+
+/**
+ * A working calendar, resolved against the model's start (model/workcal.ts): when work happens,
+ * as intervals of model time, so the run never reads a date. Plain data, for worker threads.
+ */
+export interface WorkingCalendar {
+  /** As declared (with the model's calendar filled in), for reports. */
+  zone: string;
+  /** ISO weekdays, 1 (Monday) to 7. */
+  days: number[];
+  hours: string[];
+  holidays: string[];
+  /** A working day's length in the model's time unit (the sum of `hours`): what "1wd" is. */
+  day: number;
+  /** Working intervals [from[i], to[i]) in model time, ascending, from time 0 to past warmup +
+   * horizon (a few numbers per working day of the run). */
+  from: number[];
+  to: number[];
 }
 
 export interface EconomicsSpec {
@@ -52,7 +73,9 @@ export interface DistSpec {
 }
 
 export type GateSpec =
-  | { kind: "schedule"; every: number; offset: number; max: number | null }
+  /** `times`: the openings, in model time up to warmup + horizon, of a gate on the calendar
+   * (`on`) or with freeze windows; `every` and `offset` then say their mean spacing and the first. */
+  | { kind: "schedule"; every: number; offset: number; max: number | null; on?: string; times?: number[] }
   | { kind: "size"; size: number; timeout: number | null };
 
 export interface StageSpec {
@@ -76,6 +99,14 @@ export interface StageSpec {
   dedicated?: Record<string, number>;
   /** Work-conserving parts: an idle server takes work waiting in another part (absent: false). */
   borrow?: boolean;
+  /**
+   * Set when the stage's process times are working time: the calendar they are counted on (the
+   * stage's own, else the model's). Work pauses out of its hours and resumes.
+   */
+  workingTime?: WorkingCalendar;
+  /** Servers that change on dates, in model time, ascending and apart: from `from` to `to` the
+   * stage has `servers`, else its own number. */
+  shifts?: { from: number; to: number; servers: number }[];
 }
 
 export interface ReworkSpec {
