@@ -25,6 +25,8 @@ export interface Calendars {
   stageZone(id: string): string;
   /** The stage's process times are working time (its flag, or a "wd"/"wh" among them). */
   working: Set<string>;
+  /** A calendar is written for the stage (its own or the model's), even one with problems. */
+  declared(id: string): boolean;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -33,7 +35,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 function strings(d: unknown): string[] {
   if (typeof d === "string") return [d];
   if (Array.isArray(d)) return d.flatMap(strings);
-  if (isMap(d)) return Object.values(d).flatMap(strings);
+  if (isMap(d)) return Object.entries(d).flatMap(([k, v]) => (k === "dist" ? [] : strings(v)));
   return [];
 }
 
@@ -72,7 +74,8 @@ export function resolveCalendars(p: Parsed, unit: TimeUnit, end: number, err: Er
     }
   }
   const why = needsClock(p, working);
-  const none: Calendars = { clock: null, start: p.start, model: undefined, stageCalendar: () => undefined, stageZone: () => "UTC", working };
+  const declared = (id: string) => p.calendar !== undefined || p.stages[id]?.calendar !== undefined;
+  const none: Calendars = { clock: null, start: p.start, model: undefined, stageCalendar: () => undefined, stageZone: () => "UTC", working, declared };
   if (why === null || !Number.isFinite(end)) return none;
   const clock = clockOf(p.start, p.calendar?.zone, unit, end, why, err);
   if (!clock) return none;
@@ -89,6 +92,7 @@ export function resolveCalendars(p: Parsed, unit: TimeUnit, end: number, err: Er
     stageCalendar,
     stageZone: (id: string) => stageCalendar(id)?.zone ?? clock.zone,
     working,
+    declared,
   };
 }
 
@@ -117,7 +121,7 @@ export function stageCalendarParts(id: string, s: ParsedStage, cals: Calendars, 
   if (cals.working.has(id)) {
     const c = cals.stageCalendar(id);
     if (c) out.workingTime = c;
-    else if (cals.clock) {
+    else if (cals.clock && !cals.declared(id)) {
       err(s.workingTime ? `${at}.workingTime` : `${at}.processTime`, "is working time, but neither the stage nor the model has a calendar: add calendar: { days, hours, zone } to either");
     }
   }
