@@ -1,4 +1,4 @@
-import type { DistSpec, Model } from "./types.js";
+import type { DistSpec, Model, WorkingCalendar } from "./types.js";
 import { streamVisits, streamWork } from "./visits.js";
 
 export { streamVisits, streamWork };
@@ -32,7 +32,9 @@ export function offeredLoads(model: Model): StageLoad[] {
   }
   return Object.entries(model.stages).map(([id, st]) => {
     const visitRate = rate.get(id) ?? 0;
-    const meanProcessTime = meanOf(st.processTime);
+    // Working time (docs/calendars.md) is done only in working hours: a stage can do
+    // share-of-the-week as much in calendar time.
+    const meanProcessTime = meanOf(st.processTime) / (st.workingTime ? workingShare(st.workingTime) : 1);
     const gate = st.batch;
     return {
       stage: id,
@@ -43,6 +45,13 @@ export function offeredLoads(model: Model): StageLoad[] {
       gateLimit: gate?.kind === "schedule" && gate.max !== null ? gate.max / gate.every : null,
     };
   });
+}
+
+/** The share of calendar time a calendar works, over the run. */
+export function workingShare(c: WorkingCalendar): number {
+  let w = 0;
+  for (let i = 0; i < c.from.length; i++) w += c.to[i] - c.from[i];
+  return w / c.to[c.to.length - 1];
 }
 
 /** One warning per stage whose queue would grow without bound (offered load at or above capacity). */

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import rrulePkg from "rrule";
+import { didYouMean } from "./errors.js";
 import type { WorkingCalendar } from "./types.js";
 import type { TimeUnit } from "./units.js";
 
@@ -44,10 +45,9 @@ export function validZone(zone: string): boolean {
 
 /** The model's clock, from its start and its calendar's zone; null (with problems) when they do not make one. */
 export function clockOf(start: string | undefined, zone: string | undefined, unit: TimeUnit, end: number, why: string, err: Err): Clock | null {
-  if (zone !== undefined && !validZone(zone)) {
-    err("calendar.zone", `is ${JSON.stringify(zone)}, not ${ZONE_HINT}`);
-    return null;
-  }
+  // A bad zone is reported where the calendar is read (resolveCalendar); UTC meanwhile, so the
+  // rest of the calendar is still checked.
+  if (zone !== undefined && !validZone(zone)) zone = "UTC";
   if (start === undefined) {
     err("start", `is required by ${why}: the date and time of time 0, e.g. start: 2026-01-05T09:00:00+01:00`);
     return null;
@@ -75,6 +75,10 @@ const DAY_NAMES: Record<string, number> = {
   fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
 };
 const DAY_HINT = "mon, tue, wed, thu, fri, sat or sun (or the full name)";
+const dayGuess = (word: string) => {
+  const g = didYouMean(word.toLowerCase(), Object.keys(DAY_NAMES));
+  return g ? ` (did you mean "${g}"?)` : "";
+};
 const HOURS_PATTERN = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** Past the end of the run, so a service running over the end still finishes on the calendar. */
@@ -94,7 +98,7 @@ export function resolveCalendar(c: CalendarInput, clock: Clock, at: string, err:
   if (!validZone(zone) && !DateTime.now().setZone(zone).isValid) bad(`${at}.zone`, `is ${JSON.stringify(zone)}, not ${ZONE_HINT}`);
   const days = (c.days ?? ["mon", "tue", "wed", "thu", "fri"]).map((d, i) => {
     const n = DAY_NAMES[d.trim().toLowerCase()];
-    if (n === undefined) bad(`${at}.days[${i}]`, `is ${JSON.stringify(d)}, not a day of the week: use ${DAY_HINT}`);
+    if (n === undefined) bad(`${at}.days[${i}]`, `is ${JSON.stringify(d)}, not a day of the week${dayGuess(d)}: use ${DAY_HINT}`);
     return n;
   });
   if (c.days !== undefined && c.days.length === 0) bad(`${at}.days`, "is empty: a calendar needs at least one working day");
@@ -221,14 +225,14 @@ export function ruleOf(on: string): RRuleOptions | string {
   let m = new RegExp(`^(first|second|third|fourth|last) ([a-z]+) of (?:the )?month ${TIME}$`, "i").exec(text);
   if (m) {
     const d = DAY_NAMES[m[2].toLowerCase()];
-    if (d === undefined) return `names ${JSON.stringify(m[2])}, not a day of the week: use ${DAY_HINT}`;
+    if (d === undefined) return `names ${JSON.stringify(m[2])}, not a day of the week${dayGuess(m[2])}: use ${DAY_HINT}`;
     return clockTime(m[3], m[4], { freq: RRule.MONTHLY, byweekday: [weekday(d, NTH[m[1].toLowerCase()])] });
   }
   m = new RegExp(`^([a-z]+(?:\\s*,\\s*[a-z]+)*) ${TIME}$`, "i").exec(text);
   if (m) {
     const names = m[1].split(",").map((s) => s.trim().toLowerCase());
     const unknown = names.find((n) => DAY_NAMES[n] === undefined);
-    if (unknown !== undefined) return `names ${JSON.stringify(unknown)}, not a day of the week: use ${DAY_HINT}, "weekdays" or "daily"`;
+    if (unknown !== undefined) return `names ${JSON.stringify(unknown)}, not a day of the week${dayGuess(unknown)}: use ${DAY_HINT}, "weekdays" or "daily"`;
     return clockTime(m[2], m[3], { freq: RRule.WEEKLY, byweekday: names.map((n) => weekday(DAY_NAMES[n])) });
   }
   return `is ${JSON.stringify(on)}: it must be ${ON_HINT}`;

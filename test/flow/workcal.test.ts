@@ -4,6 +4,7 @@ import { specializedSimulation } from "../../src/flow/specialize.js";
 import { serverTime } from "../../src/flow/measure.js";
 import { scheduledGateWait } from "../theory/formulas.js";
 import { expectTheory, exponential, run } from "../theory/tolerance.js";
+import { ensureBuilt, scratch, vsm } from "../fixtures/cli.js";
 
 // Working calendars (issue #17, docs/calendars.md): hand-computed cases, checked exactly.
 // Times are hours from the model's start unless a test says otherwise.
@@ -214,7 +215,7 @@ describe("bad calendar inputs name the file and the field", () => {
 
   it("a rule that is not one", () => {
     const gate = (on: string) => problems({ ...base, calendar: {}, stages: { dev: { servers: 1, processTime: 1, batch: { on } } } });
-    expect(gate("tuesdy 10:00")[0]).toMatch(/^models\/acme\.yaml: stages\.dev\.batch\.on names "tuesdy", not a day of the week/);
+    expect(gate("tuesdy 10:00")[0]).toMatch(/^models\/acme\.yaml: stages\.dev\.batch\.on names "tuesdy", not a day of the week \(did you mean "tuesday"\?\)/);
     expect(gate("tuesday 25:00")[0]).toBe("models/acme.yaml: stages.dev.batch.on has the time 25:00, not a time of day (00:00 to 23:59)");
     expect(gate("FREQ=SOMETIMES")[0]).toMatch(/^models\/acme\.yaml: stages\.dev\.batch\.on is an RRULE with no valid FREQ/);
     expect(gate("FREQ=WEEKLY;FOO=1")[0]).toMatch(/^models\/acme\.yaml: stages\.dev\.batch\.on is not an RRULE we can read \(Unknown RRULE property 'FOO'\)/);
@@ -233,7 +234,7 @@ describe("bad calendar inputs name the file and the field", () => {
 
   it("days, hours and working time where they cannot be", () => {
     expect(problems({ ...base, calendar: { days: ["mon", "fryday"], hours: "17:00-09:00" } })).toEqual([
-      'models/acme.yaml: calendar.days[1] is "fryday", not a day of the week: use mon, tue, wed, thu, fri, sat or sun (or the full name)',
+      'models/acme.yaml: calendar.days[1] is "fryday", not a day of the week (did you mean "friday"?): use mon, tue, wed, thu, fri, sat or sun (or the full name)',
       'models/acme.yaml: calendar.hours is "17:00-09:00": working hours are "HH:MM-HH:MM" within one day, the end after the start, e.g. "09:00-17:00"',
     ]);
     expect(problems(base)).toEqual(["models/acme.yaml: stages.dev.processTime is working time, but neither the stage nor the model has a calendar: add calendar: { days, hours, zone } to either"]);
@@ -245,6 +246,36 @@ describe("bad calendar inputs name the file and the field", () => {
     ]);
     expect(problems({ ...base, calendar: {}, stages: { dev: { servers: 1, processTime: { dist: "uniform", min: "1wd", max: "2d" } } } })).toEqual([
       "models/acme.yaml: stages.dev.processTime mixes working time (1wd) and clock time (2d): write them all in wd/wh, or set workingTime: true to read every one as working time",
+    ]);
+  });
+});
+
+describe("vsm run on a working calendar", () => {
+  it("prints lead times in working days, and refuses bad calendar input with exit 2 and every problem", async () => {
+    ensureBuilt();
+    const ok = await vsm(["run", "models/working-calendar.yaml", "--replications", "3"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/Lead time mean \(working days\)/);
+    const dir = scratch();
+    const bad = dir.write(
+      "bad.yaml",
+      [
+        "start: 2026-06-01T09:00:00",
+        "horizon: 10",
+        "calendar: { zone: Europe/Atlantis, holidays: [2026-02-30] }",
+        "stages:",
+        '  dev: { servers: 1, processTime: 3wd, batch: { on: "tusday 10:00" } }',
+        "streams:",
+        "  s: { arrivals: { rate: 1 }, route: [dev] }",
+      ].join("\n"),
+    );
+    const r = await vsm(["run", bad]);
+    dir.remove();
+    expect(r.status).toBe(2);
+    expect(r.lines.map((l) => l.replace(/^.*bad\.yaml: /, ""))).toEqual([
+      'calendar.zone is "Europe/Atlantis", not an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC"',
+      'calendar.holidays[0] is "2026-02-30", not a real date: write it as "2026-12-25"',
+      'stages.dev.batch.on names "tusday", not a day of the week (did you mean "tuesday"?): use mon, tue, wed, thu, fri, sat or sun (or the full name), "weekdays" or "daily"',
     ]);
   });
 });
