@@ -442,7 +442,10 @@ export class Simulation {
     let done = t + d;
     let held = d;
     if (work !== null) {
-      done = work.finish(t, d);
+      work.start = t;
+      work.work = d;
+      work.done();
+      done = work.end;
       held = done - t;
       if (this.measuring && this.tracksRework && it.cause[id] >= 0) this.rb[it.cause[id] * this.nStages + s] += held - d;
     }
