@@ -171,7 +171,11 @@ export function calendarGate(
   }
   times = thaw(times, freeze);
   const n = times.length;
+  if (n === 0) {
+    err(b.on !== undefined ? `${at}.on` : at, `does not open during the run (warm-up and horizon${freeze.length ? ", less its freeze windows" : ""}): its items would wait for ever`);
+    return null;
+  }
   const every = n > 1 ? (times[n - 1] - times[0]) / (n - 1) : clock.end;
-  return { kind: "schedule", every, offset: n > 0 ? times[0] : clock.end, max: b.max ?? null, ...(b.on !== undefined ? { on: b.on } : {}), times };
+  return { kind: "schedule", every, offset: times[0], max: b.max ?? null, ...(b.on !== undefined ? { on: b.on } : {}), times };
 }
 

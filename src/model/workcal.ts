@@ -81,6 +81,7 @@ const dayGuess = (word: string) => {
 };
 const HOURS_PATTERN = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_YEARS = 200;
 /** Past the end of the run, so a service running over the end still finishes on the calendar. */
 const MARGIN_DAYS = 14;
 
@@ -122,6 +123,12 @@ export function resolveCalendar(c: CalendarInput, clock: Clock, at: string, err:
     else holidays.add(d);
   });
   if (!ok) return null;
+  // Laid out day by day: a run of centuries would take long to read and much memory to hold.
+  const years = (clock.end * clock.unitMs) / (365.25 * 86_400_000);
+  if (years > MAX_YEARS) {
+    err(at, `would cover ${Math.round(years)} years of warm-up and horizon: a calendar is laid out day by day, at most ${MAX_YEARS} years`);
+    return null;
+  }
 
   const from: number[] = [];
   const to: number[] = [];
@@ -216,6 +223,9 @@ export function ruleOf(on: string): RRuleOptions | string {
     if (o.freq === undefined || o.freq === null) return "is an RRULE with no valid FREQ: use YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY or MINUTELY";
     if (o.dtstart || o.tzid) return "must not give DTSTART or TZID: the rule starts at the model's start, in the calendar's zone";
     if (Array.isArray(o.byweekday) && o.byweekday.some((w) => w === null || w === undefined)) return "has a BYDAY we cannot read: use MO, TU, WE, TH, FR, SA, SU, with an optional position such as -1FR";
+    const outside = (v: unknown, max: number) => ([] as unknown[]).concat(v ?? []).some((x) => typeof x !== "number" || x < 0 || x > max || !Number.isInteger(x));
+    if (outside(o.byhour, 23)) return "has a BYHOUR outside 0-23";
+    if (outside(o.byminute, 59)) return "has a BYMINUTE outside 0-59";
     return o as RRuleOptions;
   }
   for (const p of PHRASES) {
@@ -254,14 +264,14 @@ export function occurrences(rule: RRuleOptions, zone: string, clock: Clock): num
   const wall = (t: DateTime) => new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
   const first = DateTime.fromMillis(clock.startMs, { zone });
   const last = DateTime.fromMillis(clock.startMs + clock.end * clock.unitMs, { zone }).plus({ days: 1 });
-  let r: InstanceType<typeof RRule>;
+  let dates: Date[];
   try {
-    r = new RRule({ ...rule, dtstart: wall(first) });
+    const r = new RRule({ ...rule, dtstart: wall(first) });
+    dates = r.between(wall(first), wall(last), true, (_d, n) => n < MAX_OPENINGS);
   } catch (e) {
     return `is not a rule we can use (${(e as Error).message})`;
   }
   const out: number[] = [];
-  const dates = r.between(wall(first), wall(last), true, (_d, n) => n < MAX_OPENINGS);
   if (dates.length >= MAX_OPENINGS) return `opens more than ${MAX_OPENINGS.toLocaleString("en")} times in the run: use a rule with fewer openings`;
   for (const d of dates) {
     const local = DateTime.fromObject(
