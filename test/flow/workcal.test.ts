@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ModelError, STREAM_FIGURES, type TraceRow, compile, runReplication, validateModel } from "../../src/index.js";
 import { specializedSimulation } from "../../src/flow/specialize.js";
@@ -277,5 +278,75 @@ describe("vsm run on a working calendar", () => {
       'calendar.holidays[0] is "2026-02-30", not a real date: write it as "2026-12-25"',
       'stages.dev.batch.on names "tusday", not a day of the week (did you mean "tuesday"?): use mon, tue, wed, thu, fri, sat or sun (or the full name), "weekdays" or "daily"',
     ]);
+  });
+});
+
+describe("calendar models keep the house properties", () => {
+  const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"];
+  const dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const hh = (h: number) => `${String(h).padStart(2, "0")}:00`;
+  const modelArb = fc.record({
+    zone: fc.constantFrom(...zones),
+    startDay: fc.integer({ min: 1, max: 300 }),
+    days: fc.subarray(dayNames, { minLength: 1 }),
+    open: fc.integer({ min: 0, max: 12 }),
+    length: fc.integer({ min: 1, max: 12 }),
+    servers: fc.integer({ min: 1, max: 3 }),
+    shift: fc.option(fc.record({ from: fc.integer({ min: 0, max: 40 }), days: fc.integer({ min: 0, max: 10 }), servers: fc.integer({ min: 0, max: 4 }) })),
+    mean: fc.constantFrom("2wh", "6wh", "1wd"),
+    on: fc.constantFrom("weekdays 16:00", "tuesday 10:00", "daily 09:30", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=11;BYMINUTE=0"),
+    freeze: fc.boolean(),
+  });
+
+  it("never turns the clock back, works only in working hours, respects shifts, opens gates only when due, and loses no item", () => {
+    fc.assert(
+      fc.property(modelArb, (g) => {
+        const day0 = new Date(Date.UTC(2026, 0, 1) + g.startDay * 86_400_000).toISOString().slice(0, 10);
+        const date = (k: number) => new Date(Date.parse(day0) + k * 86_400_000).toISOString().slice(0, 10);
+        const m = validateModel(
+          {
+            start: `${day0}T06:00:00`,
+            horizon: 60,
+            calendar: { zone: g.zone, days: g.days, hours: `${hh(g.open)}-${hh(g.open + g.length)}` },
+            stages: {
+              dev: {
+                servers: g.servers,
+                processTime: { dist: "exponential", mean: g.mean },
+                ...(g.shift ? { shifts: [{ from: date(g.shift.from), to: date(g.shift.from + g.shift.days), servers: g.shift.servers }] } : {}),
+              },
+              release: { servers: "unlimited", processTime: 0, batch: { on: g.on, ...(g.freeze ? { freeze: [{ from: date(10), to: date(20) }] } : {}) } },
+            },
+            streams: { work: { arrivals: { rate: 1 }, route: ["dev", "release"] } },
+          },
+          "test/random-calendar.yaml",
+        );
+        const c = compile(m);
+        const r = runReplication(c, 3, 0, { trace: true });
+        const rows = r.trace!;
+        for (let i = 1; i < rows.length; i++) expect(rows[i].time).toBeGreaterThanOrEqual(rows[i - 1].time);
+        const cal = m.stages.dev.workingTime!;
+        const working = (t: number) => cal.from.some((a, i) => a < t && t <= cal.to[i]);
+        const shift = m.stages.dev.shifts?.[0];
+        const most = Math.max(g.servers, shift?.servers ?? 0);
+        const times = new Set((m.stages.release.batch as { times: number[] }).times);
+        let busy = 0;
+        for (const row of rows) {
+          if (row.stage === "dev" && row.what === "start") {
+            busy++;
+            expect(busy).toBeLessThanOrEqual(most);
+            if (shift && shift.servers === 0) expect(row.time > shift.from && row.time < shift.to, `start at ${row.time} in a closed shift`).toBe(false);
+          }
+          if (row.stage === "dev" && row.what === "finish") {
+            busy--;
+            expect(working(row.time), `work done at ${row.time}, out of hours`).toBe(true);
+          }
+          if (row.stage === "release" && row.what === "start") expect(times.has(row.time), `release at ${row.time}, not an opening`).toBe(true);
+        }
+        const arrived = rows.filter((x) => x.what === "arrive").length;
+        const done = rows.filter((x) => x.what === "done").length;
+        expect(done + r.inFlight).toBe(arrived);
+      }),
+      { seed: 1717, numRuns: 25 },
+    );
   });
 });
