@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from "luxon";
+import { DateTime, IANAZone, Info } from "luxon";
 import rrulePkg from "rrule";
 import { didYouMean } from "./errors.js";
 import type { WorkingCalendar } from "./types.js";
@@ -133,17 +133,23 @@ export function resolveCalendar(c: CalendarInput, clock: Clock, at: string, err:
   const from: number[] = [];
   const to: number[] = [];
   const toModel = (ms: number) => (ms - clock.startMs) / clock.unitMs;
-  const last = DateTime.fromMillis(clock.startMs + clock.end * clock.unitMs, { zone }).plus({ days: MARGIN_DAYS });
-  // From the day before the start: a range of the day before may still run at time 0.
-  for (let day = DateTime.fromMillis(clock.startMs, { zone }).startOf("day").minus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) {
-    if (!days.includes(day.weekday) || holidays.has(day.toISODate()!)) continue;
+  const wall = wallClock(zone);
+  // Local dates as UTC dates (their fields are the local ones), from the day before the start (a
+  // range of the day before may still run at time 0) to past the end.
+  const first = DateTime.fromMillis(clock.startMs, { zone });
+  const lastDay = DateTime.fromMillis(clock.startMs + clock.end * clock.unitMs, { zone }).plus({ days: MARGIN_DAYS });
+  const stop = Date.UTC(lastDay.year, lastDay.month - 1, lastDay.day);
+  for (let day = Date.UTC(first.year, first.month - 1, first.day) - 86_400_000; day <= stop; day += 86_400_000) {
+    const date = new Date(day);
+    if (!days.includes(date.getUTCDay() || 7) || holidays.has(date.toISOString().slice(0, 10))) continue;
+    const [y, mo, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
     for (const [a, b] of ranges) {
       // Wall-clock times of the day: on a day the clocks change, "09:00-17:00" is still 09:00 to 17:00.
-      const x = toModel(day.set({ hour: Math.floor(a / 60), minute: a % 60 }).toMillis());
-      const y = toModel(b === 1440 ? day.plus({ days: 1 }).toMillis() : day.set({ hour: Math.floor(b / 60), minute: b % 60 }).toMillis());
-      if (y <= 0) continue;
+      const x = toModel(wall(y, mo, d, a));
+      const e = toModel(wall(y, mo, d, b));
+      if (e <= 0) continue;
       from.push(Math.max(0, x));
-      to.push(y);
+      to.push(e);
     }
   }
   if (from.length === 0 || from[0] >= clock.end) {
@@ -152,6 +158,33 @@ export function resolveCalendar(c: CalendarInput, clock: Clock, at: string, err:
   }
   const day = ranges.reduce((n, [a, b]) => n + b - a, 0) / MINUTES[unitOf(clock)];
   return { zone, days, hours, holidays: [...holidays], day, from, to };
+}
+
+/**
+ * Wall-clock time in a zone to an instant (ms), for many times in order. PERF: luxon's DateTime per
+ * working day took 1.2 s to lay out 5 years of two calendars; the zone's offset is asked once per
+ * time here (a guess from the last answer, checked), and luxon's own rules (a time in a spring
+ * gap moves forward) only where the guess fails: 5 years in ~60 ms.
+ */
+function wallClock(zone: string): (y: number, mo: number, d: number, minutes: number) => number {
+  const z = Info.normalizeZone(zone);
+  let guess = z.offset(Date.now());
+  return (y, mo, d, minutes) => {
+    const local = Date.UTC(y, mo - 1, d) + minutes * 60_000;
+    let t = local - guess * 60_000;
+    const o = z.offset(t);
+    if (o === guess) return t;
+    t = local - o * 60_000;
+    if (z.offset(t) === o) {
+      guess = o;
+      return t;
+    }
+    // In a gap (02:30 on the day the clocks go forward): luxon's reading, the next valid time.
+    return DateTime.fromObject({ year: y, month: mo, day: d }, { zone })
+      .plus({ days: Math.floor(minutes / 1440) })
+      .set({ hour: Math.floor((minutes % 1440) / 60), minute: minutes % 60 })
+      .toMillis();
+  };
 }
 
 function unitOf(c: Clock): TimeUnit {

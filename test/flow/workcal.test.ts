@@ -57,6 +57,15 @@ describe("working time: work pauses out of hours and resumes", () => {
     expect(firstFinish(m)).toBe(1 + 68);
   });
 
+  it("moves working hours that fall in the hour the clocks skip to the next valid time", () => {
+    // Berlin, Sunday 29 March 2026: 02:00 does not exist; "02:00-04:00" works 03:00-04:00 (+02:00),
+    // 01:00-02:00 UTC, 14 and 15 hours after Saturday 12:00 +01:00.
+    const m = hourly("2026-03-28T12:00:00+01:00", { zone: "Europe/Berlin", days: ["sun"], hours: "02:00-04:00" }, "1wh");
+    expect([m.calendar!.from[0], m.calendar!.to[0]]).toEqual([14, 15]);
+    // A week later, in summer time: 02:00-04:00 +02:00 is 00:00-02:00 UTC, 13 hours after Saturday 11:00 UTC.
+    expect([m.calendar!.from[1], m.calendar!.to[1]]).toEqual([13 + 7 * 24, 15 + 7 * 24]);
+  });
+
   it('reads "3wd", and numbers on a workingTime stage, in the calendar\'s working days', () => {
     // 24 working hours from Friday 15:00: 2 on Friday, 8 on Monday and Tuesday, 6 on Wednesday: Wednesday 15:00.
     const wed15 = 1 + 5 * 24;
