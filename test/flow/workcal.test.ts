@@ -102,6 +102,26 @@ describe("working time: work pauses out of hours and resumes", () => {
     expect(at("leadWorkSum") / at("completed")).toBeCloseTo(3 / 8, 12);
   });
 
+  it("crosses to a worker thread as plain data: a copy gives the same figures to the last digit", () => {
+    // Worker threads get the model by structured clone and compile their own copy (runner/task.ts).
+    const m = validateModel(
+      {
+        ...rawGate({}),
+        stages: {
+          dev: { servers: 2, processTime: { dist: "gamma", mean: "5wh", cv: 0.5 }, shifts: [{ from: "2026-03-01", to: "2026-03-20", servers: 1 }], calendar: { zone: "Asia/Kolkata" } },
+          board: { servers: "unlimited", processTime: exponential(1), batch: { on: "weekdays 16:00", freeze: [{ from: "2026-02-01", to: "2026-02-14" }] } },
+        },
+        streams: { designs: { arrivals: { rate: 1.2 }, route: ["dev", "board"] } },
+      },
+      "test/clone.yaml",
+    );
+    const a = runReplication(compile(m), 5, 2);
+    const b = runReplication(compile(structuredClone(m)), 5, 2);
+    expect(Array.from(b.streams)).toEqual(Array.from(a.streams));
+    expect(Array.from(b.stages)).toEqual(Array.from(a.stages));
+    expect(a.streams[STREAM_FIGURES.indexOf("completed")]).toBeGreaterThan(100);
+  });
+
   it("runs in the general loop: the loop written out for a model declines a calendar model", () => {
     const m = compile(hourly("2026-01-09T14:00:00Z", { zone: "UTC" }, "3wh"));
     expect(m.onCalendar).toBe(true);
