@@ -1,12 +1,26 @@
-import { DateTime, IANAZone, Info } from "luxon";
-import rrulePkg from "rrule";
+import { createRequire } from "node:module";
+import type * as Luxon from "luxon";
+import type rrulePkg from "rrule";
 import { didYouMean } from "./errors.js";
 import type { WorkingCalendar } from "./types.js";
 import type { TimeUnit } from "./units.js";
 
-// rrule ships CommonJS: its named exports reach an ES module through the default one.
-const { RRule } = rrulePkg;
-type RRuleOptions = ConstructorParameters<typeof RRule>[0] & object;
+type RRuleOptions = ConstructorParameters<typeof rrulePkg.RRule>[0] & object;
+
+// luxon and rrule are loaded on first use, by a model that has a calendar: loading them with every
+// command doubled the CLI's start-up on a loaded machine (its Ctrl-C handler came too late for
+// test/cli/interrupt.test.ts). Both ship CommonJS builds, so require() loads them synchronously.
+let DateTime: typeof Luxon.DateTime;
+let IANAZone: typeof Luxon.IANAZone;
+let Info: typeof Luxon.Info;
+let RRule: typeof rrulePkg.RRule;
+function load(): void {
+  if (DateTime !== undefined) return;
+  const require = createRequire(import.meta.url);
+  const luxon = require("luxon") as typeof Luxon;
+  ({ DateTime, IANAZone, Info } = luxon);
+  RRule = (require("rrule") as typeof rrulePkg).RRule;
+}
 
 /**
  * Working calendars resolved into model time (docs/calendars.md): dates, zones and recurrences are
@@ -40,11 +54,13 @@ export interface CalendarInput {
 const ZONE_HINT = 'an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC"';
 
 export function validZone(zone: string): boolean {
+  load();
   return IANAZone.isValidZone(zone);
 }
 
 /** The model's clock, from its start and its calendar's zone; null (with problems) when they do not make one. */
 export function clockOf(start: string | undefined, zone: string | undefined, unit: TimeUnit, end: number, why: string, err: Err): Clock | null {
+  load();
   // A bad zone is reported where the calendar is read (resolveCalendar); UTC meanwhile, so the
   // rest of the calendar is still checked.
   if (zone !== undefined && !validZone(zone)) zone = "UTC";
@@ -67,6 +83,7 @@ export function clockOf(start: string | undefined, zone: string | undefined, uni
 
 /** The start as an ISO date-time with its offset (a local start gets its zone's). */
 export function startText(c: Clock): string {
+  load();
   return DateTime.fromMillis(c.startMs, { zone: c.zone }).toISO({ suppressMilliseconds: true })!;
 }
 
@@ -90,6 +107,7 @@ const MARGIN_DAYS = 14;
  * problems); the fields not given are the defaults: Monday to Friday, 09:00-17:00, no holidays.
  */
 export function resolveCalendar(c: CalendarInput, clock: Clock, at: string, err: Err): WorkingCalendar | null {
+  load();
   let ok = true;
   const bad = (path: string, message: string) => {
     ok = false;
@@ -196,7 +214,8 @@ function unitOf(c: Clock): TimeUnit {
  * is the start of that day in `zone`, or, as an inclusive end (`to`), the start of the next.
  */
 export function modelTimeOf(text: string, zone: string, clock: Clock, end: boolean, at: string, err: Err): number | null {
-  let t: DateTime;
+  load();
+  let t: Luxon.DateTime;
   if (DATE_PATTERN.test(text)) {
     t = DateTime.fromISO(text, { zone });
     if (end) t = t.plus({ days: 1 });
@@ -232,8 +251,8 @@ const MAX_OPENINGS = 1_000_000;
 const NTH: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, last: -1 };
 const TIME = String.raw`(\d{1,2}):(\d{2})`;
 const PHRASES = [
-  { re: new RegExp(`^(?:daily|every day)\\s+${TIME}$`, "i"), days: () => null, freq: RRule.DAILY },
-  { re: new RegExp(`^weekdays\\s+${TIME}$`, "i"), days: () => [1, 2, 3, 4, 5].map((d) => weekday(d)), freq: RRule.WEEKLY },
+  { re: new RegExp(`^(?:daily|every day)\\s+${TIME}$`, "i"), days: () => null, freq: "DAILY" },
+  { re: new RegExp(`^weekdays\\s+${TIME}$`, "i"), days: () => [1, 2, 3, 4, 5].map((d) => weekday(d)), freq: "WEEKLY" },
 ] as const;
 
 function weekday(iso: number, n?: number) {
@@ -245,6 +264,7 @@ export const ON_HINT = 'a time on the calendar: "tuesday 10:00", "mon,thu 09:30"
 
 /** The rule a gate's `on` names, as rrule options (times of day as wall-clock times in the zone); a message when it names none. */
 export function ruleOf(on: string): RRuleOptions | string {
+  load();
   const text = on.trim().replace(/\s+/g, " ");
   if (/^(RRULE:)?FREQ=/i.test(text)) {
     let o: Partial<RRuleOptions>;
@@ -263,7 +283,7 @@ export function ruleOf(on: string): RRuleOptions | string {
   }
   for (const p of PHRASES) {
     const m = p.re.exec(text);
-    if (m) return clockTime(m[1], m[2], { freq: p.freq, byweekday: p.days() ?? undefined });
+    if (m) return clockTime(m[1], m[2], { freq: RRule[p.freq], byweekday: p.days() ?? undefined });
   }
   let m = new RegExp(`^(first|second|third|fourth|last) ([a-z]+) of (?:the )?month ${TIME}$`, "i").exec(text);
   if (m) {
@@ -294,7 +314,8 @@ function clockTime(h: string, min: string, o: Partial<RRuleOptions>): RRuleOptio
  * one in the zone: a 10:00 board stays at 10:00 across a change of the clocks.
  */
 export function occurrences(rule: RRuleOptions, zone: string, clock: Clock): number[] | string {
-  const wall = (t: DateTime) => new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
+  load();
+  const wall = (t: Luxon.DateTime) => new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
   const first = DateTime.fromMillis(clock.startMs, { zone });
   const last = DateTime.fromMillis(clock.startMs + clock.end * clock.unitMs, { zone }).plus({ days: 1 });
   let dates: Date[];
