@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ModelError, STREAM_FIGURES, type TraceRow, compile, runReplication, validateModel } from "../../src/index.js";
 import { specializedSimulation } from "../../src/flow/specialize.js";
 import { serverTime } from "../../src/flow/measure.js";
+import { inTimeUnit } from "../../src/model/convert.js";
 import { scheduledGateWait } from "../theory/formulas.js";
 import { expectTheory, exponential, run } from "../theory/tolerance.js";
 import { ensureBuilt, scratch, vsm } from "../fixtures/cli.js";
@@ -84,6 +85,16 @@ describe("working time: work pauses out of hours and resumes", () => {
       "test/workcal.yaml",
     );
     expect(firstFinish(days) * 24).toBeCloseTo(wed15, 9);
+  });
+
+  it("keeps its calendar when a comparison restates the model in another time unit", () => {
+    const hours = hourly("2026-01-09T14:00:00Z", { zone: "UTC" }, "3wh", { servers: 5, shifts: [{ from: "2026-01-12", to: "2026-01-12", servers: 0 }] });
+    const days = inTimeUnit(hours, "day");
+    expect(days.calendar!.day).toBeCloseTo(8 / 24, 12);
+    // Monday 12 January, 00:00 to 24:00, is 58 to 82 hours after Friday 14:00.
+    const [from, off, to, back] = compile(days).shiftChanges[0]!;
+    expect([from * 24, off, to * 24, back]).toEqual([58, 0, 82, 5].map((x, i) => (i % 2 ? x : expect.closeTo(x, 9))));
+    expect(firstFinish(days) * 24).toBeCloseTo(1 + 67, 9);
   });
 
   it("a stage on its own calendar: an offshore team in another zone", () => {
