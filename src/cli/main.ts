@@ -5,6 +5,7 @@ import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, sta
 import type { Model, RunOptions } from "../index.js";
 import { runDocument } from "../report/document.js";
 import { byStreamTable, runTable } from "../report/table.js";
+import { calendarLines } from "../report/calendar.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
@@ -204,6 +205,7 @@ export function buildProgram(signal: AbortSignal): Command {
         const load = l.servers === Infinity ? "unlimited" : `offered load ${l.load.toFixed(2)}`;
         process.stdout.write(`  ${safeText(l.stage)}: ${l.visitRate.toFixed(3)} visits per ${model.timeUnit}, ${load}\n`);
       }
+      for (const line of calendarLines(model)) process.stdout.write(`${line}\n`);
       for (const w of warnings) process.stderr.write(`warning: ${safeText(w)}\n`);
     });
 

@@ -297,6 +297,9 @@ describe("vsm run on a working calendar", () => {
     const ok = await vsm(["run", "models/working-calendar.yaml", "--replications", "3"]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/Lead time mean \(working days\)/);
+    const read = await vsm(["validate", "models/working-calendar.yaml"]);
+    expect(read.stdout).toContain("  calendar: Europe/Berlin, mon tue wed thu fri 09:00-17:00 (8 h a working day), 4 holidays\n");
+    expect(read.stdout).toContain('  architecture: gate on "tuesday 10:00", 29 openings in the run, the first at 1.04 days\n');
     const dir = scratch();
     const bad = dir.write(
       "bad.yaml",
