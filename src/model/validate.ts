@@ -5,7 +5,7 @@ import { checkReservedKeys } from "./patch.js";
 import { reworkAt, resolveReworkTarget } from "./routes.js";
 import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
-import { type Calendars, calendarGate, resolveCalendars, stageCalendarParts, workingTimeOf } from "./workcal-resolve.js";
+import { type Calendars, calendarGate, resolveCalendars, stageCalendarParts, usesWorkingTime, workingTimeOf } from "./workcal-resolve.js";
 import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec } from "./types.js";
 
 /** Most optional steps one stream may have: each item carries its choices as bits of one int. */
@@ -329,7 +329,7 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
     if (step.processTime !== undefined) {
       const own = step.processTime as z.output<typeof schema.timeDistribution>;
       // Working time is a stage's: the step's own process time is read as the stage's are.
-      if (!cals.working.has(step.stage) && JSON.stringify(own).match(/\d\s*w[dhm]\b/i)) {
+      if (!cals.working.has(step.stage) && usesWorkingTime(own)) {
         err(`${here}.processTime`, `is working time, but stage "${step.stage}" counts clock time: set workingTime: true on the stage`);
       }
       plain.processTime = dist(own, `${here}.processTime`, stageIds.includes(step.stage) ? processTime(step.stage) : time, err);

@@ -39,6 +39,11 @@ function strings(d: unknown): string[] {
   return [];
 }
 
+/** A process time that counts working time ("3wd" among its values). */
+export function usesWorkingTime(d: unknown): boolean {
+  return strings(d).some((x) => workingUnit(x) !== null);
+}
+
 /** Working-time strings outside process times: a wait, a horizon or a gate cannot be "3wd". */
 function misplacedWorkingTime(v: unknown, path: string, err: Err): void {
   if (typeof v === "string") {

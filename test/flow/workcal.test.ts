@@ -85,6 +85,19 @@ describe("working time: work pauses out of hours and resumes", () => {
       "test/workcal.yaml",
     );
     expect(firstFinish(days) * 24).toBeCloseTo(wed15, 9);
+    // A stream's own process time at a working-time stage is working time too.
+    const step = validateModel(
+      {
+        start: "2026-01-09T14:00:00Z",
+        timeUnit: "hour",
+        horizon: 100,
+        calendar: { zone: "UTC" },
+        stages: { dev: { servers: "unlimited", processTime: 1, workingTime: true } },
+        streams: { work: { arrivals: { interarrival: 1 }, route: [{ stage: "dev", processTime: "3wh" }] } },
+      },
+      "test/workcal.yaml",
+    );
+    expect(firstFinish(step)).toBe(1 + 67);
   });
 
   it("keeps its calendar when a comparison restates the model in another time unit", () => {
@@ -284,6 +297,9 @@ describe("bad calendar inputs name the file and the field", () => {
     ]);
     expect(problems({ ...base, calendar: {}, horizon: "10wd" })).toEqual([
       'models/acme.yaml: horizon is "10wd", working time: only a process time may be counted in working time (wd, wh, wm)',
+    ]);
+    expect(problems({ ...base, calendar: {}, stages: { dev: { servers: 1, processTime: 1 } }, streams: { work: { arrivals: { rate: 0.5 }, route: [{ stage: "dev", processTime: "2wh" }] } } })).toEqual([
+      'models/acme.yaml: streams.work.route[0].processTime is working time, but stage "dev" counts clock time: set workingTime: true on the stage',
     ]);
     expect(problems({ ...base, calendar: {}, stages: { dev: { servers: 1, processTime: { dist: "uniform", min: "1wd", max: "2d" } } } })).toEqual([
       "models/acme.yaml: stages.dev.processTime mixes working time (1wd) and clock time (2d): write them all in wd/wh, or set workingTime: true to read every one as working time",
