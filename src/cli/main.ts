@@ -7,6 +7,7 @@ import type { RunOutcome } from "../runner/run.js";
 import { type RunDocument, runDocument } from "../report/document.js";
 import { RUN_TABLES, RunTables, checkTableFolder } from "../report/tidy.js";
 import { byStreamTable, runTable } from "../report/table.js";
+import { calendarLines } from "../report/calendar.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
 import { compareCsv, runCsv } from "../report/csv.js";
@@ -307,6 +308,7 @@ export function buildProgram(signal: AbortSignal): Command {
           process.stdout.write(`    ${who} (${p.servers} server${p.servers === 1 ? "" : "s"}): offered load ${p.load.toFixed(2)}\n`);
         }
       }
+      for (const line of calendarLines(model)) process.stdout.write(`${line}\n`);
       for (const w of warnings) process.stderr.write(`warning: ${safeText(w)}\n`);
     });
 

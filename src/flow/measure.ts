@@ -36,7 +36,8 @@ export const COMPLETED = 0; // items done in the measured window, their lead tim
 export const LEAD_SUM = 1;
 export const TOUCH_SUM = 2;
 export const WIP_CORRECTION = 3; // WIP area = LEAD_SUM + this
-export const RF = 4;
+export const LEAD_WORK_SUM = 4; // lead times of the items done, in working days of the model's calendar
+export const RF = 5;
 
 // Each stream's use of each stage: one row of BF doubles in `ss`, at (stream * stages + stage) * BF.
 // Kept as the stage's row is (the services of the stream's items started in the window, their
@@ -72,13 +73,16 @@ export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, ss
     streams[o + 7] = q.quantile(0.95);
     streams[o + 8] = leadSum;
     streams[o + 9] = sr[i * RF + TOUCH_SUM];
+    streams[o + 10] = m.leadCalendar !== null ? sr[i * RF + LEAD_WORK_SUM] : NaN;
   }
   const stages = new Float64Array(nStages * STAGE_FIGURES.length);
   for (let s = 0; s < nStages; s++) {
     const o = s * STAGE_FIGURES.length;
     const visits = st[s * SF + VISITS];
     const waitSum = st[s * SF + WAIT_SUM];
-    stages[o] = m.servers[s] === Infinity ? NaN : st[s * SF + BUSY_AREA] / (m.servers[s] * span);
+    const changes = m.shiftChanges[s];
+    const capacity = changes === null ? m.servers[s] * span : serverTime(m.servers[s], changes, m.warmup, now);
+    stages[o] = m.servers[s] === Infinity ? NaN : st[s * SF + BUSY_AREA] / capacity;
     stages[o + 1] = visits > 0 ? waitSum / visits : NaN;
     stages[o + 2] = (waitSum + st[s * SF + WAITING_CORRECTION]) / span;
     stages[o + 3] = visits;
@@ -87,6 +91,21 @@ export function figures(m: CompiledModel, st: Float64Array, sr: Float64Array, ss
   // Servers busy on repeat passes, time-averaged, by the stage whose rework started them and the stage.
   const reworkBusy = Float64Array.from(rb, (x) => x / span);
   return { streams, stages, sketches: leadTimes.map((q) => q.state()), byStream: byStreamFigures(m, sr, ss, span), reworkBusy };
+}
+
+/** Server-time from a to b of a stage whose servers change: [time, servers, ...] in time order. */
+export function serverTime(servers: number, changes: Float64Array, a: number, b: number): number {
+  let area = 0;
+  let at = a;
+  let n = servers;
+  for (let k = 0; k < changes.length && changes[k] < b; k += 2) {
+    if (changes[k] > at) {
+      area += n * (changes[k] - at);
+      at = changes[k];
+    }
+    n = changes[k + 1];
+  }
+  return area + n * (b - at);
 }
 
 function byStreamFigures(m: CompiledModel, sr: Float64Array, ss: Float64Array, span: number): Float64Array {

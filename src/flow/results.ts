@@ -15,6 +15,7 @@ export const STREAM_FIGURES = [
   "leadTimeP95",
   "leadSum", // sum of the lead times of the items completed: run figures pool items across replications
   "touchSum", // sum of their touch times
+  "leadWorkSum", // sum of their lead times in working days of the model's calendar; NaN: it has none
 ] as const;
 
 export const STAGE_FIGURES = [

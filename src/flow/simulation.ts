@@ -28,6 +28,7 @@ import {
   BUSY_AREA,
   COMPLETED,
   LEAD_SUM,
+  LEAD_WORK_SUM,
   RF,
   SERVERS,
   SF,
@@ -45,7 +46,8 @@ import type { ReplicationResult, TraceObserver, TraceRow } from "./results.js";
 //    at t, and work finished at t reaches a gate opening at t;
 //  1 arrival of new work from outside;
 //  2 gate opening or timeout: everything that reaches a gate at t makes the batch opening at t;
-//  3 control (warm-up end, end of run): closes the books after everything else at that time.
+//  3 control (warm-up end, a change of shift, end of run): after everything else at that time, so
+//    servers a shift adds at t take work that arrived or was let through a gate at t.
 // The end of the run is last of all at its time, so it needs no calendar entry: it happens when
 // the next event is later (PERF: one event fewer in the heap, M/M/2 keeps 3 not 4: +2%). It still
 // counts as an event.
@@ -56,6 +58,7 @@ export const ARRIVE = 1;
 const GATE_OPEN = 2;
 const GATE_TIMEOUT = 3;
 const WARMUP = 4;
+const SHIFT = 5;
 export const R_COMPLETE = 0;
 export const R_ARRIVE = 1;
 const R_GATE = 2;
@@ -151,6 +154,7 @@ export class Simulation {
   private readonly tracksRework: boolean;
   private readonly gateOpenings: Float64Array;
   private readonly gateTimeoutAt: Float64Array; // NaN: no timeout pending
+  private readonly shiftAt: Int32Array; // by stage: the next change in m.shiftChanges
 
   protected readonly sr: Float64Array; // RF fields per stream: COMPLETED, LEAD_SUM, ...
   private readonly leadTimes: QuantileSketch[];
@@ -198,6 +202,7 @@ export class Simulation {
     this.tracksRework = m.anyRework;
     this.gateOpenings = new Float64Array(nStages);
     this.gateTimeoutAt = new Float64Array(nStages).fill(NaN);
+    this.shiftAt = new Int32Array(nStages);
     this.sr = new Float64Array(nStreams * RF);
     this.leadTimes = m.streamIds.map(() => new QuantileSketch());
     this.leadBatch = new Float64Array(nStreams * LEAD_BATCH);
@@ -212,7 +217,13 @@ export class Simulation {
       cal.schedule(sample(m.interarrival[i], this.arrivalRng[i]), R_ARRIVE, ARRIVE, i);
     }
     for (let s = 0; s < m.stageIds.length; s++) {
-      if (m.gateKind[s] === GATE_SCHEDULE) cal.schedule(m.gateOffset[s], R_GATE, GATE_OPEN, s);
+      const times = m.gateTimes[s];
+      if (m.gateKind[s] === GATE_SCHEDULE && times === null) cal.schedule(m.gateOffset[s], R_GATE, GATE_OPEN, s);
+      else if (m.gateKind[s] === GATE_SCHEDULE && times!.length > 0) cal.schedule(times![0], R_GATE, GATE_OPEN, s);
+    }
+    for (let s = 0; s < m.stageIds.length; s++) {
+      const changes = m.shiftChanges[s];
+      if (changes !== null) cal.schedule(changes[0], R_CONTROL, SHIFT, s);
     }
     if (this.wipRng !== null) this.placeWip(this.wipRng);
     if (m.warmup > 0) cal.schedule(m.warmup, R_CONTROL, WARMUP, 0);
@@ -268,7 +279,17 @@ export class Simulation {
           const d = sampleRemaining(m.serviceByStep[s] ? m.stepService[step] : m.service[s], w.elapsed[i], rng);
           it.touch[id] = w.elapsed[i] + d;
           if (this.tracing) this.trace(id, s, "start");
-          this.cal.schedule(d, R_COMPLETE, COMPLETE, id);
+          // At a working-time stage the rest is work, done in its working hours from now on (its
+          // elapsed time is taken as given: calendar time at the stage).
+          const work = m.workingTime[s];
+          let end = d;
+          if (work !== null) {
+            work.start = 0;
+            work.work = d;
+            work.done();
+            end = work.end;
+          }
+          this.cal.schedule(end, R_COMPLETE, COMPLETE, id);
         }
         // else parts.enter queued it: more in work than its part's servers, it waits its turn
       } else if (m.gateKind[s] !== 0) this.enterGate(id, s);
@@ -313,11 +334,37 @@ export class Simulation {
     const m = this.m;
     if (kind === GATE_OPEN) {
       this.openGate(a, m.gateMax[a]);
-      this.gateOpenings[a]++;
-      this.cal.schedule(m.gateOffset[a] + this.gateOpenings[a] * m.gateEvery[a], R_GATE, GATE_OPEN, a);
+      const n = ++this.gateOpenings[a];
+      const times = m.gateTimes[a];
+      if (times === null) this.cal.schedule(m.gateOffset[a] + n * m.gateEvery[a], R_GATE, GATE_OPEN, a);
+      else if (n < times.length) this.cal.schedule(times[n], R_GATE, GATE_OPEN, a);
+    } else if (kind === SHIFT) {
+      this.changeShift(a);
     } else if (kind === GATE_TIMEOUT) {
       if (this.now === this.gateTimeoutAt[a]) this.openGate(a, Infinity);
     } else if (kind === WARMUP) this.startMeasuring();
+  }
+
+  /**
+   * A stage's servers change (docs/calendars.md): added servers take waiting work at once; a
+   * server taken away finishes the item it holds first (complete() does not give it another).
+   */
+  private changeShift(s: number): void {
+    const m = this.m;
+    const changes = m.shiftChanges[s]!;
+    const k = this.shiftAt[s];
+    const st = this.st;
+    const o = s * SF;
+    st[o + SERVERS] = changes[k + 1];
+    this.shiftAt[s] = k + 2;
+    if (k + 2 < changes.length) this.cal.schedule(changes[k + 2], R_CONTROL, SHIFT, s);
+    while (st[o + BUSY] < st[o + SERVERS]) {
+      let r = 0;
+      while (r < m.ranks && this.queues[s * m.ranks + r].length === 0) r++;
+      if (r === m.ranks) break;
+      st[o + BUSY]++;
+      this.beginService(this.queues[s * m.ranks + r].shift(), s);
+    }
   }
 
   private arrive(stream: number): void {
@@ -494,13 +541,26 @@ export class Simulation {
       d = mean === mean ? (this.drawRng.drawExponentialOf(u), mean * this.drawRng.exponential) : this.sampleKeyed(this.m.service[s], u);
     }
     if (this.tracksRework && it.cause[id] >= 0) d = this.repeatPass(id, s, d);
+    // Working time (docs/calendars.md): d is work, done only in the stage's working hours; the
+    // server is held, and busy, from start to finish. Touch time is the work.
+    const work = this.m.workingTime[s];
+    let done = t + d;
+    let held = d;
+    if (work !== null) {
+      work.start = t;
+      work.work = d;
+      work.done();
+      done = work.end;
+      held = done - t;
+      if (this.measuring && this.tracksRework && it.cause[id] >= 0) this.rb[it.cause[id] * this.nStages + s] += held - d;
+    }
     if (this.measuring) {
       const o = s * SF;
       const st = this.st;
       const wait = t - it.entered[id];
       st[o + WAIT_SUM] += wait;
       st[o + VISITS]++;
-      st[o + BUSY_AREA] += d;
+      st[o + BUSY_AREA] += held;
       // Each stream's use of the stage (byStream): one index, three additions (the loop written
       // out per model folds the index where one stream visits the stage; M/M/2 unchanged).
       const b = (it.stream[id] * this.nStages + s) * BF;
@@ -512,7 +572,7 @@ export class Simulation {
     it.touch[id] += d;
     if (this.tracing) this.trace(id, s, "start");
     const cal = this.cal;
-    cal.at = t + d;
+    cal.at = done;
     cal.add(R_COMPLETE, COMPLETE, id);
   }
 
@@ -523,6 +583,7 @@ export class Simulation {
     if (this.tracing) this.trace(id, s, "finish");
     // The freed server takes the next waiting item first, so reworked work queues behind it.
     if (m.partCount[s] > 1) this.freeInPart(s, it.part[id]);
+    else if (this.st[s * SF + BUSY] > this.st[s * SF + SERVERS]) this.st[s * SF + BUSY]--; // a shift took this server away
     else {
       const ranks = m.ranks;
       let r = 0;
@@ -708,6 +769,8 @@ export class Simulation {
       sr[o + COMPLETED]++;
       sr[o + LEAD_SUM] += lead;
       sr[o + TOUCH_SUM] += it.touch[id];
+      const work = this.m.leadCalendar;
+      if (work !== null) sr[o + LEAD_WORK_SUM] += (work.worked(t) - work.worked(it.arrived[id])) / this.m.workingDay;
       // PERF: lead times reach the sketches in batches, so no double crosses a call per item.
       const k = this.leadN[stream]++;
       this.leadBatch[stream * LEAD_BATCH + k] = lead;

@@ -54,15 +54,18 @@ const bySource = new Map<string, SimulationClass>();
 const KEEP = 64;
 
 /** The specialized simulation class for a model, built once per model and thread; null when the
- * general loop must run it (the model is too large, or this process forbids generated code). */
+ * general loop must run it (the model is too large or on working calendars, or this process
+ * forbids generated code). */
 export function specializedSimulation(m: CompiledModel): SimulationClass | null {
   // Today's work is placed by the general loop's begin(); it runs such models (the placement is
   // per replication, not per event, but the written-out loop need not know of it).
   if (m.wip.stream.length > 0) return null;
   let made = byModel.get(m);
   if (made === undefined) {
-    const run = runSource(m);
-    made = run.length > MAX_RUN_SOURCE ? null : build(classSource(m, run));
+    // A model on working calendars runs the general loop: the conversions, calendar gates and
+    // shifts live there only, so no model without them pays for them here (docs/calendars.md).
+    const run = m.onCalendar ? "" : runSource(m);
+    made = m.onCalendar || run.length > MAX_RUN_SOURCE ? null : build(classSource(m, run));
     byModel.set(m, made);
   }
   return made;

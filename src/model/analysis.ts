@@ -1,4 +1,4 @@
-import type { DistSpec, Model } from "./types.js";
+import type { DistSpec, Model, WorkingCalendar } from "./types.js";
 import { compile } from "./compile.js";
 import { streamVisits, streamWork } from "./visits.js";
 
@@ -56,12 +56,15 @@ export function offeredLoads(model: Model): StageLoad[] {
   }
   return Object.entries(model.stages).map(([id, st]) => {
     const visitRate = rate.get(id) ?? 0;
-    const w = workRate.get(id) ?? 0;
+    // Working time (docs/calendars.md) is done only in working hours: a stage can do
+    // share-of-the-week as much in calendar time, so its work counts 1 / share as much.
+    const share = st.workingTime ? workingShare(st.workingTime) : 1;
+    const w = (workRate.get(id) ?? 0) / share;
     const gate = st.batch;
     const out: StageLoad = {
       stage: id,
       visitRate,
-      meanProcessTime: meanOf(st.processTime),
+      meanProcessTime: meanOf(st.processTime) / share,
       workRate: w,
       servers: st.servers,
       load: st.servers === Infinity ? 0 : w / st.servers,
@@ -69,7 +72,7 @@ export function offeredLoads(model: Model): StageLoad[] {
     };
     const dedicated = Object.entries(st.dedicated ?? {});
     if (dedicated.length > 0) {
-      const of = (stream: string | null) => partWork.get(id)?.get(stream) ?? 0;
+      const of = (stream: string | null) => (partWork.get(id)?.get(stream) ?? 0) / share;
       const shared = st.servers - dedicated.reduce((n, [, k]) => n + k, 0);
       // A part with no servers and no work is no queue at all; with work, it never drains.
       const loadOf = (wk: number, servers: number) => (wk === 0 ? 0 : wk / servers);
@@ -78,6 +81,13 @@ export function offeredLoads(model: Model): StageLoad[] {
     }
     return out;
   });
+}
+
+/** The share of calendar time a calendar works, over the run. */
+export function workingShare(c: WorkingCalendar): number {
+  let w = 0;
+  for (let i = 0; i < c.from.length; i++) w += c.to[i] - c.from[i];
+  return w / c.to[c.to.length - 1];
 }
 
 /** One warning per stage whose queue would grow without bound (offered load at or above capacity). */

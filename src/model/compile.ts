@@ -1,6 +1,7 @@
 import * as D from "../engine/distributions.js";
+import { WorkingTime } from "../engine/worktime.js";
 import { reworkAt, resolveReworkTarget } from "./routes.js";
-import type { DistSpec, Model, RouteStep } from "./types.js";
+import type { DistSpec, Model, RouteStep, WorkingCalendar } from "./types.js";
 import { wipPosition } from "./wip.js";
 
 export const STEP_STAGE = 0;
@@ -89,6 +90,21 @@ export interface CompiledModel {
   stepBranchCount: Int32Array;
   /** Work in progress at time 0, one entry per item, in the order it is placed (wip.ts). */
   wip: CompiledWip;
+
+  // Working calendars (docs/calendars.md). A model without any has nulls here and onCalendar
+  // false, and its run never looks at them.
+  /** By stage: the calendar its process times are working time on; null: clock time. */
+  workingTime: (WorkingTime | null)[];
+  /** The model's calendar, for lead times in working days; null: it has none. */
+  leadCalendar: WorkingTime | null;
+  /** A working day of the model's calendar, in model time (NaN: none). */
+  workingDay: number;
+  /** By stage: a scheduled gate's openings, listed (on the calendar, or around freezes); null: offset + n x every. */
+  gateTimes: (Float64Array | null)[];
+  /** By stage: changes of its servers, [time, servers, time, servers, ...] in time order; null: none. */
+  shiftChanges: (Float64Array | null)[];
+  /** Something above is set: the loop written out for a model (specialize.ts) declines it. */
+  onCalendar: boolean;
 }
 
 /**
@@ -117,6 +133,17 @@ function compileWip(model: Model, stageIds: string[], streamIds: string[]): Comp
     elapsed: Float64Array.from(items, (w) => w.elapsed),
     age: Float64Array.from(items, (w) => w.age),
   };
+}
+
+/** Capacity changes of a stage's shifts: to the shift's servers at its start, back at its end. */
+function shiftChanges(servers: number, shifts: { from: number; to: number; servers: number }[] | undefined): Float64Array | null {
+  if (!shifts || shifts.length === 0) return null;
+  const out: number[] = [];
+  for (const sh of shifts) {
+    if (sh.to <= 0) continue;
+    out.push(Math.max(0, sh.from), sh.servers, sh.to, servers);
+  }
+  return out.length ? Float64Array.from(out) : null;
 }
 
 export function toDistribution(d: DistSpec): D.Distribution {
@@ -241,6 +268,19 @@ export function compile(model: Model): CompiledModel {
   const i32 = (xs: number[]) => Int32Array.from(xs);
   const gateOf = <T>(f: (g: NonNullable<(typeof stages)[number]["batch"]>) => T, none: T) => stages.map((s) => (s.batch ? f(s.batch) : none));
 
+  // One conversion table per calendar, shared by the stages on it.
+  const tables = new Map<WorkingCalendar, WorkingTime>();
+  const table = (c: WorkingCalendar | undefined) => {
+    if (!c) return null;
+    let w = tables.get(c);
+    if (!w) tables.set(c, (w = new WorkingTime(c.from, c.to)));
+    return w;
+  };
+  const workingTime = stages.map((s) => table(s.workingTime));
+  const leadCalendar = table(model.calendar);
+  const gateTimes = stages.map((s) => (s.batch?.kind === "schedule" && s.batch.times ? Float64Array.from(s.batch.times) : null));
+  const shifts = stages.map((s) => shiftChanges(s.servers, s.shifts));
+
   return {
     model,
     stageIds,
@@ -287,5 +327,11 @@ export function compile(model: Model): CompiledModel {
     reworkDescent: i32(reworkDescent),
     stepBranchStart: i32(steps.map((s) => s.branchStart)),
     stepBranchCount: i32(steps.map((s) => s.branchCount)),
+    workingTime,
+    leadCalendar,
+    workingDay: model.calendar?.day ?? NaN,
+    gateTimes,
+    shiftChanges: shifts,
+    onCalendar: leadCalendar !== null || workingTime.some((w) => w !== null) || gateTimes.some((g) => g !== null) || shifts.some((x) => x !== null),
   };
 }

@@ -1,4 +1,4 @@
-import type { DistSpec, GateSpec, Model, RouteStep, StreamSpec } from "./types.js";
+import type { DistSpec, GateSpec, Model, RouteStep, StageSpec, StreamSpec, WorkingCalendar } from "./types.js";
 import { type TimeUnit, unitFactor } from "./units.js";
 
 /**
@@ -24,8 +24,17 @@ export function inTimeUnit(model: Model, unit: TimeUnit): Model {
     g === null
       ? null
       : g.kind === "schedule"
-        ? { ...g, every: t(g.every), offset: t(g.offset) }
+        ? { ...g, every: t(g.every), offset: t(g.offset), ...(g.times ? { times: g.times.map(t) } : {}) }
         : { ...g, timeout: g.timeout === null ? null : t(g.timeout) };
+  // Working calendars are lists of times too.
+  const calendar = (c: WorkingCalendar): WorkingCalendar => ({ ...c, day: t(c.day), from: c.from.map(t), to: c.to.map(t) });
+  const stage = (s: StageSpec): StageSpec => ({
+    ...s,
+    processTime: dist(s.processTime),
+    batch: gate(s.batch),
+    ...(s.workingTime ? { workingTime: calendar(s.workingTime) } : {}),
+    ...(s.shifts ? { shifts: s.shifts.map((x) => ({ ...x, from: t(x.from), to: t(x.to) })) } : {}),
+  });
   const arrivals = (a: StreamSpec["arrivals"]): StreamSpec["arrivals"] =>
     a.kind === "poisson" ? { kind: "poisson", rate: a.rate / k } : { kind: "renewal", interarrival: dist(a.interarrival) };
   // A route step's own process time (allocation at a stage) is a time too.
@@ -39,7 +48,8 @@ export function inTimeUnit(model: Model, unit: TimeUnit): Model {
     convertedFrom: model.convertedFrom ?? model.timeUnit,
     warmup: t(model.warmup),
     horizon: t(model.horizon),
-    stages: Object.fromEntries(Object.entries(model.stages).map(([id, s]) => [id, { ...s, processTime: dist(s.processTime), batch: gate(s.batch) }])),
+    stages: Object.fromEntries(Object.entries(model.stages).map(([id, s]) => [id, stage(s)])),
     streams: Object.fromEntries(Object.entries(model.streams).map(([id, s]) => [id, { ...s, arrivals: arrivals(s.arrivals), route: route(s.route) }])),
+    ...(model.calendar ? { calendar: calendar(model.calendar) } : {}),
   };
 }

@@ -82,13 +82,36 @@ export const timeDistribution = z.union([duration, distribution], {
 });
 
 /** One gate shape with both forms' keys; validate.ts checks that exactly one form is used. */
+/** A date ("2026-08-01", the whole day) or a date-time, in the calendar's zone unless it has an offset;
+ * model/workcal.ts reads it. */
+const dateText = z.string({ error: 'must be a date such as "2026-08-01" or a date-time such as "2026-08-01T14:00"' });
+const dateRange = (what: string) =>
+  z.strictObject({ from: dateText, to: dateText }, objectError(`must be ${what}: { from, to } (dates or date-times; a date "to" includes that day)`));
+
 export const batch = z.strictObject({
   every: positiveDuration.optional(),
   offset: duration.optional(),
   max: positiveInt.optional(),
   size: positiveInt.optional(),
   timeout: positiveDuration.optional(),
-}, objectError("must be a gate: { every, offset?, max? } or { size, timeout? }"));
+  // On the calendar (docs/calendars.md): "tuesday 10:00", "weekdays 16:00", "last friday of month 14:00", an RRULE.
+  on: z.string({ error: 'must be a time on the calendar such as "tuesday 10:00", "weekdays 16:00", "last friday of month 14:00" or an RRULE' }).optional(),
+  freeze: z.array(dateRange("a freeze window"), { error: "must be a list of { from, to } windows in which the gate does not open" }).optional(),
+}, objectError("must be a gate: { every, offset?, max?, freeze? }, { on, max?, freeze? } or { size, timeout? }"));
+
+/** When a team works (docs/calendars.md); each field left out is the model's calendar's. */
+export const workCalendar = z.strictObject({
+  zone: z.string({ error: 'must be an IANA time zone such as "Europe/Berlin"' }).optional(),
+  days: z.array(z.string({ error: "must be a day of the week such as mon" }), { error: "must be a list of working days such as [mon, tue, wed, thu, fri]" }).optional(),
+  hours: z.union([z.string(), z.array(z.string())], { error: 'must be working hours such as "09:00-17:00", or a list of them' }).optional(),
+  holidays: z.array(dateText, { error: 'must be a list of dates such as "2026-12-25"' }).optional(),
+}, objectError("must be a calendar: { zone?, days?, hours?, holidays? }"));
+
+export const shift = z.strictObject({
+  from: dateText,
+  to: dateText,
+  servers: z.number({ error: "must be a whole number >= 0" }).int({ error: "must be a whole number >= 0" }).min(0, { error: "must be a whole number >= 0" }),
+}, objectError("must be a shift: { from, to, servers }"));
 
 export const rework = z.strictObject({
   probability,
@@ -128,7 +151,11 @@ export const stage = z.strictObject({
   // Allocation: servers that serve only one stream (validate.ts checks the streams and the sums).
   dedicated: z.record(z.string(), positiveInt, { error: "must be a map of stream id to a number of servers, e.g. { payments: 1 }" }).optional(),
   borrow: z.boolean({ error: "must be true or false" }).optional(),
-}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework?, peoplePerServer?, headcount?, blockedFte?, dedicated?, borrow? }"));
+  // Working calendars (docs/calendars.md).
+  calendar: workCalendar.optional(),
+  shifts: z.array(shift, { error: "must be a list of { from, to, servers }" }).optional(),
+  workingTime: z.boolean({ error: "must be true or false" }).optional(),
+}, objectError("must be a stage: { servers, processTime, policy?, batch?, rework?, peoplePerServer?, headcount?, blockedFte?, dedicated?, borrow?, calendar?, shifts?, workingTime? }"));
 
 /** A route step: a stage id, a step only some items need, or parallel branches (fork and join). */
 export interface RouteStepInput {
@@ -173,11 +200,13 @@ export const stream = z.strictObject({
 
 const ids = (what: string) => z.string().regex(ID_PATTERN, { error: `is not a valid ${what} id: ${ID_HINT}` });
 
-/** ISO 8601 date-time with a UTC offset: a calendar meaning for time 0 ("the gate opens on Thursdays"). */
-const START_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** ISO 8601 date-time with a UTC offset: a calendar meaning for time 0 ("the gate opens on Thursdays").
+ * Without an offset it is a local time in the calendar's zone (validate.ts checks there is one). */
+const START_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const START_HINT = "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00 (or without one, in the calendar's zone)";
 export const start = z
-  .string({ error: "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00" })
-  .regex(START_PATTERN, { error: "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-01-05T00:00:00+01:00" })
+  .string({ error: START_HINT })
+  .regex(START_PATTERN, { error: START_HINT })
   .refine((s) => !Number.isNaN(Date.parse(s)), { error: "is not a real date and time" });
 
 /** Work already in progress at time 0 (docs/model-format.md, "Today's work"). */
@@ -206,6 +235,7 @@ export const model = z.strictObject({
   streams: z.record(ids("stream"), stream, { error: "must be a map of stream id to stream" }),
   economics: economics.optional(),
   wip: z.array(wipEntry, { error: "must be a list of work items in progress at time 0" }).optional(),
+  calendar: workCalendar.optional(),
 });
 
 export type ModelInput = z.input<typeof model>;

@@ -29,6 +29,8 @@ export interface Model {
   economics: EconomicsSpec | null;
   /** Work in progress at time 0 (model `wip:` or `--wip`); absent or empty: the run starts empty. */
   wip?: WipItem[];
+  /** The organization's working calendar (docs/calendars.md): lead times in working days too. */
+  calendar?: WorkingCalendar;
 }
 
 /**
@@ -45,6 +47,25 @@ export interface WipItem {
   age: number;
   /** Where the item was given, for messages: a field path, or a file's row. */
   at?: string;
+}
+
+/**
+ * A working calendar, resolved against the model's start (model/workcal.ts): when work happens,
+ * as intervals of model time, so the run never reads a date. Plain data, for worker threads.
+ */
+export interface WorkingCalendar {
+  /** As declared (with the model's calendar filled in), for reports. */
+  zone: string;
+  /** ISO weekdays, 1 (Monday) to 7. */
+  days: number[];
+  hours: string[];
+  holidays: string[];
+  /** A working day's length in the model's time unit (the sum of `hours`): what "1wd" is. */
+  day: number;
+  /** Working intervals [from[i], to[i]) in model time, ascending, from time 0 to past warmup +
+   * horizon (a few numbers per working day of the run). */
+  from: number[];
+  to: number[];
 }
 
 export interface EconomicsSpec {
@@ -70,7 +91,9 @@ export interface DistSpec {
 }
 
 export type GateSpec =
-  | { kind: "schedule"; every: number; offset: number; max: number | null }
+  /** `times`: the openings, in model time up to warmup + horizon, of a gate on the calendar
+   * (`on`) or with freeze windows; `every` and `offset` then say their mean spacing and the first. */
+  | { kind: "schedule"; every: number; offset: number; max: number | null; on?: string; times?: number[] }
   | { kind: "size"; size: number; timeout: number | null };
 
 export interface StageSpec {
@@ -94,6 +117,14 @@ export interface StageSpec {
   dedicated?: Record<string, number>;
   /** Work-conserving parts: an idle server takes work waiting in another part (absent: false). */
   borrow?: boolean;
+  /**
+   * Set when the stage's process times are working time: the calendar they are counted on (the
+   * stage's own, else the model's). Work pauses out of its hours and resumes.
+   */
+  workingTime?: WorkingCalendar;
+  /** Servers that change on dates, in model time, ascending and apart: from `from` to `to` the
+   * stage has `servers`, else its own number. */
+  shifts?: { from: number; to: number; servers: number }[];
 }
 
 export interface ReworkSpec {

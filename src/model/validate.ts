@@ -7,6 +7,7 @@ import * as schema from "./schema.js";
 import { type TimeUnit, toTimeUnit } from "./units.js";
 import { type DistSpec, type GateSpec, MODEL_DEFAULTS, type Model, type RouteStep, type StageSpec, type StreamSpec, type WipItem } from "./types.js";
 import { wipProblems } from "./wip.js";
+import { type Calendars, calendarGate, resolveCalendars, stageCalendarParts, usesWorkingTime, workingTimeOf } from "./workcal-resolve.js";
 
 /** Most optional steps one stream may have: each item carries its choices as bits of one int. */
 export const MAX_OPTIONAL_STEPS = 31;
@@ -150,17 +151,26 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
   const err = (path: string, message: string) => problems.push({ file, path, message });
   const time = (v: number | string) => toTimeUnit(v, unit) as number; // strings were checked by the schema
 
+  const warmupTime = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);
+  const cals = resolveCalendars(p, unit, warmupTime + time(p.horizon), err);
+  // A stage's process times: working time on its calendar, else clock time (docs/calendars.md).
+  const processTime = (id: string) => {
+    const c = cals.working.has(id) ? cals.stageCalendar(id) : undefined;
+    return c ? workingTimeOf(c, unit) : time;
+  };
+
   const stages: Record<string, StageSpec> = {};
   for (const [id, s] of Object.entries(p.stages)) {
     const at = `stages.${id}`;
     stages[id] = {
       name: s.name ?? id,
       servers: s.servers === "unlimited" ? Infinity : s.servers,
-      processTime: dist(s.processTime, `${at}.processTime`, time, err),
+      processTime: dist(s.processTime, `${at}.processTime`, processTime(id), err),
       policy: s.policy ?? MODEL_DEFAULTS.policy,
-      batch: s.batch ? gate(s.batch, `${at}.batch`, time, err) : null,
+      batch: s.batch ? gate(id, s.batch, `${at}.batch`, time, err, cals) : null,
       rework: s.rework ? { probability: s.rework.probability, to: s.rework.to ?? null, effort: s.rework.effort ?? 1 } : null,
       ...staffing(s, at, err),
+      ...stageCalendarParts(id, s, cals, err),
     };
     if (s.rework?.probability === 1) err(`${at}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");
   }
@@ -181,13 +191,13 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
       if (!(meanOf(d) > 0)) err(`${at}.arrivals.interarrival`, "has a mean of zero: items would arrive infinitely fast");
       arrivals = { kind: "renewal", interarrival: d };
     }
-    const route = steps(s.route, `${at}.route`, stageIds, err, time);
+    const route = steps(s.route, `${at}.route`, stageIds, err, time, processTime, cals);
     const optional = countOptional(route);
     if (optional > MAX_OPTIONAL_STEPS) err(`${at}.route`, `has ${optional} optional steps; at most ${MAX_OPTIONAL_STEPS} are supported per stream`);
     streams[id] = { name: s.name ?? id, arrivals, priority: s.priority ?? MODEL_DEFAULTS.priority, route, costOfDelay: s.costOfDelay ? s.costOfDelay.amount / (s.costOfDelay.per === undefined ? 1 : time(s.costOfDelay.per)) : 0, strategicWeight: s.strategicWeight ?? 1, readiness: s.readiness ?? 1 };
   }
   if (Object.keys(streams).length === 0) err("streams", "is empty: a model needs at least one stream");
-  const warmup = p.warmup === undefined ? MODEL_DEFAULTS.warmup : time(p.warmup);
+  const warmup = warmupTime;
   if (!Number.isFinite(warmup + time(p.horizon))) err("horizon", "with warmup is too long to simulate: warmup + horizon must be a finite time");
 
   checkReworkTargets(stages, streams, stageIds, err);
@@ -207,7 +217,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
     name: p.name ?? file.replace(/^.*[\\/]/, "").replace(/\.(ya?ml|json)$/i, ""),
     description: p.description ?? "",
     source: file,
-    ...(p.start === undefined ? {} : { start: p.start }),
+    ...(cals.start === undefined ? {} : { start: cals.start }),
     timeUnit: unit,
     warmup,
     horizon: time(p.horizon),
@@ -223,6 +233,7 @@ function normalize(p: Parsed, file: string, problems: Problem[]): Model {
           blockedFte: p.economics.blockedFte ?? 0,
         }
       : null,
+    ...(cals.model ? { calendar: cals.model } : {}),
   };
 }
 
@@ -271,21 +282,30 @@ function dist(d: z.output<typeof schema.timeDistribution>, at: string, time: (v:
   }
 }
 
-function gate(b: z.output<typeof schema.batch>, at: string, time: (v: number | string) => number, err: Err): GateSpec | null {
-  if (b.every !== undefined && b.size === undefined) {
-    if (b.timeout !== undefined) err(`${at}.timeout`, "goes with size, not every: a scheduled gate opens on its schedule");
-    return { kind: "schedule", every: time(b.every), offset: b.offset === undefined ? MODEL_DEFAULTS.gateOffset : time(b.offset), max: b.max ?? null };
+function gate(id: string, b: z.output<typeof schema.batch>, at: string, time: (v: number | string) => number, err: Err, cals: Calendars): GateSpec | null {
+  const forms = [b.every, b.size, b.on].filter((x) => x !== undefined).length;
+  if (b.on !== undefined && forms === 1) {
+    for (const k of ["offset", "timeout"] as const) if (b[k] !== undefined) err(`${at}.${k}`, `goes with ${k === "offset" ? "every" : "size"}, not on: a gate on the calendar opens at the times it names`);
+    return calendarGate(id, b, null, cals, err);
   }
-  if (b.size !== undefined && b.every === undefined) {
+  if (b.every !== undefined && forms === 1) {
+    if (b.timeout !== undefined) err(`${at}.timeout`, "goes with size, not every: a scheduled gate opens on its schedule");
+    const g: GateSpec = { kind: "schedule", every: time(b.every), offset: b.offset === undefined ? MODEL_DEFAULTS.gateOffset : time(b.offset), max: b.max ?? null };
+    return b.freeze ? calendarGate(id, b, g, cals, err) : g;
+  }
+  if (b.size !== undefined && forms === 1) {
     if (b.offset !== undefined) err(`${at}.offset`, "goes with every, not size");
     if (b.max !== undefined) err(`${at}.max`, "goes with every, not size: a size gate releases exactly size items");
+    if (b.freeze !== undefined) err(`${at}.freeze`, "goes with a scheduled gate (every or on), not size");
     return { kind: "size", size: b.size, timeout: b.timeout === undefined ? null : time(b.timeout) };
   }
-  err(at, "must give exactly one of every (a scheduled gate, e.g. { every: 7 }) or size (a gate that opens when that many items wait)");
+  err(at, 'must give exactly one of every (a scheduled gate, e.g. { every: 7 }), on (a gate on the calendar, e.g. { on: "tuesday 10:00" }) or size (a gate that opens when that many items wait)');
   return null;
 }
 
-function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, stageIds: string[], err: Err, time: (v: number | string) => number): RouteStep[] {
+type Times = (v: number | string) => number;
+
+function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, stageIds: string[], err: Err, time: Times, processTime: (stage: string) => Times, cals: Calendars): RouteStep[] {
   const out: RouteStep[] = [];
   raw.forEach((step, i) => {
     const here = `${at}[${i}]`;
@@ -304,7 +324,7 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       if (step.parallel.length < 2) err(`${here}.parallel`, "must have at least two branches (a single branch is a plain sequence: write its steps inline)");
       const branches = step.parallel.map((branch, b) => {
         if (branch.length === 0) err(`${here}.parallel[${b}]`, "is an empty branch: each branch needs at least one step");
-        return steps(branch, `${here}.parallel[${b}]`, stageIds, err, time);
+        return steps(branch, `${here}.parallel[${b}]`, stageIds, err, time, processTime, cals);
       });
       out.push({ kind: "parallel", branches });
       return;
@@ -314,7 +334,14 @@ function steps(raw: readonly (string | schema.RouteStepInput)[], at: string, sta
       return;
     }
     const plain: RouteStep & { kind: "stage" } = stageStep(step.stage, step.probability ?? 1, `${here}.stage`);
-    if (step.processTime !== undefined) plain.processTime = dist(step.processTime as z.output<typeof schema.timeDistribution>, `${here}.processTime`, time, err);
+    if (step.processTime !== undefined) {
+      const own = step.processTime as z.output<typeof schema.timeDistribution>;
+      // Working time is a stage's: the step's own process time is read as the stage's are.
+      if (!cals.working.has(step.stage) && usesWorkingTime(own)) {
+        err(`${here}.processTime`, `is working time, but stage "${step.stage}" counts clock time: set workingTime: true on the stage`);
+      }
+      plain.processTime = dist(own, `${here}.processTime`, stageIds.includes(step.stage) ? processTime(step.stage) : time, err);
+    }
     if (step.rework === null) out.push({ ...plain, rework: null });
     else if (step.rework !== undefined) {
       if (step.rework.probability === 1) err(`${here}.rework.probability`, "is 1: every item would be sent back and none would ever leave; use a value below 1");

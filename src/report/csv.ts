@@ -38,6 +38,7 @@ function rows(doc: RunDocument, model: string, out: Row[]): void {
     push("stream", id, s.name, "wip", s.wip);
     push("stream", id, s.name, "flowEfficiency", s.flowEfficiency);
     for (const q of ["mean", "p50", "p85", "p95"] as const) push("stream", id, s.name, `leadTime.${q}`, s.leadTime[q]);
+    if (s.leadTime.workingDays) push("stream", id, s.name, "leadTime.workingDays", s.leadTime.workingDays);
   }
   // The lead-time distribution, one percentile a row (figure min, p01..p99, max), to plot a CDF.
   for (const [id, s] of Object.entries(doc.streams)) {

@@ -61,6 +61,8 @@ export interface StreamFigures {
     p50: RunFigure;
     p85: RunFigure;
     p95: RunFigure;
+    /** Mean lead time in working days of the model's calendar (docs/calendars.md); only with a calendar. */
+    workingDays?: RunFigure;
     /** The lead-time distribution of every item in the figures, pooled over replications:
      * `distribution[k]` is the k-th percentile (k = 0..100; 0 is the shortest lead time, 100 the
      * longest), so charts and CSV can draw the whole curve and not just three quantiles. Empty when
@@ -181,6 +183,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
         p50: f("leadTimeP50"),
         p85: f("leadTimeP85"),
         p95: f("leadTimeP95"),
+        ...(model.calendar ? { workingDays: f("leadTimeWorkingDays") } : {}),
         distribution: percentiles(s.leadTimes[i].pooled),
       },
     };

@@ -39,6 +39,12 @@ export function runTable(doc: RunDocument): string {
       ]),
     ),
   );
+  // On a working calendar (docs/calendars.md): the same lead times counted in working days.
+  const working = Object.entries(doc.streams).filter(([, s]) => s.leadTime.workingDays);
+  if (working.length > 0) {
+    out.push("");
+    out.push(table(["Stream", "Lead time mean (working days)"], working.map(([id, s]) => [label(id, s.name), f(s.leadTime.workingDays)])));
+  }
   out.push("");
   out.push(
     table(

@@ -37,6 +37,8 @@ export const STREAM_DEFS = {
   leadTimeP50: { kind: "quantile", of: sf("leadTimeP50"), q: 0.5 },
   leadTimeP85: { kind: "quantile", of: sf("leadTimeP85"), q: 0.85 },
   leadTimeP95: { kind: "quantile", of: sf("leadTimeP95"), q: 0.95 },
+  // Only a model with a calendar measures it (docs/calendars.md).
+  leadTimeWorkingDays: { kind: "ratio", of: sf("leadWorkSum"), per: sf("completed") },
 } as const satisfies Record<string, FigureDef>;
 
 export const STAGE_DEFS = {
