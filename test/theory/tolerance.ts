@@ -31,8 +31,8 @@ const PERTURB = Number(process.env.VSM_THEORY_PERTURB ?? 1);
 const SEED_SHIFT = Number(process.env.VSM_THEORY_SEED_SHIFT ?? 0);
 const VERBOSE = process.env.VSM_THEORY_VERBOSE === "1";
 
-/** The quantile sketch's stated relative accuracy (src/stats/sketch.ts, alpha = 0.005). */
-export const SKETCH_ALPHA = 0.005;
+/** The quantile sketch's stated relative accuracy (src/stats/sketch.ts). */
+export { SKETCH_ALPHA } from "../../src/stats/sketch.js";
 
 export function seed(n: number): number {
   return n + SEED_SHIFT;
