@@ -2,6 +2,7 @@ import { writeToString } from "fast-csv";
 import type { CompareDocument } from "./compare.js";
 import type { DiffFigure, RunDocument, RunFigure } from "./document.js";
 import type { Figure } from "../stats/interval.js";
+import { unformula } from "./format.js";
 
 /**
  * Figures as CSV rows, one figure a row, so a spreadsheet can pivot them: the model (or future
@@ -14,8 +15,6 @@ const HEADERS = ["model", "kind", "id", "name", "figure", "mean", "ci95", "n", "
 
 type Row = (string | number | null)[];
 
-// A cell starting with = + - @ is a formula to a spreadsheet: never let a model's name be one.
-const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const value = (x: number) => (Number.isFinite(x) ? x : null);
 
 const moneyCells = (f: Figure): Row => [value(f.mean), f.ci95 === null ? null : value(f.ci95), f.n, null, null, null, null, null];
@@ -30,7 +29,7 @@ const diffCells = (f: DiffFigure): Row => [
 
 function rows(doc: RunDocument, model: string, out: Row[]): void {
   const push = (kind: string, id: string, name: string, figure: string, f: RunFigure | undefined) => {
-    if (f) out.push([cell(model), kind, id, cell(name), figure, ...figureCells(f), null, null, null, null]);
+    if (f) out.push([unformula(model), kind, id, unformula(name), figure, ...figureCells(f), null, null, null, null]);
   };
   for (const [id, s] of Object.entries(doc.streams)) {
     push("stream", id, s.name, "throughput", s.throughput);
@@ -93,19 +92,19 @@ export function compareCsv(doc: CompareDocument): Promise<string> {
     rows(s.run, s.name, out);
     for (const [id, d] of Object.entries(s.diff.streams)) {
       const name = doc.base.streams[id].name;
-      const add = (figure: string, f: DiffFigure) => out.push([cell(s.name), "stream-diff", id, cell(name), figure, ...diffCells(f)]);
+      const add = (figure: string, f: DiffFigure) => out.push([unformula(s.name), "stream-diff", id, unformula(name), figure, ...diffCells(f)]);
       add("throughput", d.throughput);
       add("wip", d.wip);
       for (const q of ["mean", "p50", "p85", "p95"] as const) add(`leadTime.${q}`, d.leadTime[q]);
     }
     for (const [id, d] of Object.entries(s.diff.stages)) {
       const name = doc.base.stages[id].name;
-      out.push([cell(s.name), "stage-diff", id, cell(name), "wait", ...diffCells(d.wait)]);
-      if (d.utilization) out.push([cell(s.name), "stage-diff", id, cell(name), "utilization", ...diffCells(d.utilization)]);
+      out.push([unformula(s.name), "stage-diff", id, unformula(name), "wait", ...diffCells(d.wait)]);
+      if (d.utilization) out.push([unformula(s.name), "stage-diff", id, unformula(name), "utilization", ...diffCells(d.utilization)]);
     }
     const e = s.diff.economics;
     if (e) {
-      const money = (id: string, name: string, figure: string, f: Figure) => out.push([cell(s.name), "economics-diff", id, cell(name), figure, ...moneyCells(f)]);
+      const money = (id: string, name: string, figure: string, f: Figure) => out.push([unformula(s.name), "economics-diff", id, unformula(name), figure, ...moneyCells(f)]);
       for (const f of ["total", "payroll", "delay", "netValue"] as const) money("", doc.base.economics!.currency, f, e[f]);
       money("", doc.base.economics!.currency, "addedPeople", { mean: e.addedPeople, ci95: null, n: e.total.n });
       money("", doc.base.economics!.currency, "addedPayroll", { mean: e.addedPayroll, ci95: null, n: e.total.n });

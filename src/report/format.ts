@@ -2,6 +2,17 @@ import type { Figure } from "../stats/interval.js";
 
 export { safeText } from "../model/errors.js";
 
+/** A cell a spreadsheet would run as a formula (starting = + - @, a tab or a carriage return)
+ * gets a leading ': every CSV vsm-sim writes, whatever writes it, neutralizes model text so. */
+export const unformula = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+/** A CSV field written by hand (without fast-csv): neutralized, and quoted when it holds a comma,
+ * a quote or a line break. */
+export function csvField(s: string): string {
+  const t = unformula(s);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
 /** A number with about three significant digits, the way a reader takes in a table. */
 export function num(x: number): string {
   if (!Number.isFinite(x)) return "-";

@@ -1,11 +1,12 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { inTimeUnit } from "../model/convert.js";
 import type { Model } from "../model/types.js";
 import { type ReplicationResult, STAGE_FIGURES, STREAM_FIGURES } from "../flow/results.js";
 import { replicationTotal } from "../runner/money.js";
 import type { RunDocument } from "./document.js";
-import { OutputError, checkOutput } from "./write.js";
+import { csvField } from "./format.js";
+import { OutputError, PendingFile, checkOutput } from "./write.js";
 
 /**
  * `--csv DIR` on `vsm run` and `vsm compare`: tidy tables an analyst loads as they are, one
@@ -25,72 +26,22 @@ import { OutputError, checkOutput } from "./write.js";
  */
 export const RUN_TABLES = ["replications.csv", "replication-streams.csv", "replication-stages.csv", "summary.csv", "distribution.csv"] as const;
 
-// A cell a spreadsheet would run as a formula is neutralized, and a cell with a comma, quote or
-// line break is quoted (the rule of every CSV vsm-sim writes).
 function cell(v: string | number | boolean | null): string {
   if (v === null) return "";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
   if (typeof v === "boolean") return v ? "true" : "false";
-  const t = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+  return csvField(v);
 }
 
-const CHUNK = 1 << 16;
-
-/** One table, written to a temporary name beside its place and renamed there by commit(). */
-class TableFile {
-  readonly target: string;
-  private readonly tmp: string;
-  private fd: number | null;
-  private buffer = "";
-
+/** One table: a header row, then rows as they come. */
+class TableFile extends PendingFile {
   constructor(path: string, header: string[] | null) {
-    this.target = resolve(path);
-    this.tmp = `${this.target}.${process.pid}.tmp`;
-    try {
-      this.fd = openSync(this.tmp, "wx");
-    } catch (e) {
-      throw new OutputError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    super(path);
     if (header) this.row(header);
   }
 
-  /** Text already in CSV form (the summary table). */
-  text(csv: string): void {
-    this.buffer += csv;
-    if (this.buffer.length >= CHUNK) this.flush();
-  }
-
   row(cells: (string | number | boolean | null)[]): void {
-    this.buffer += `${cells.map(cell).join(",")}\n`;
-    if (this.buffer.length >= CHUNK) this.flush();
-  }
-
-  /** Everything written; the file is complete under its temporary name. */
-  close(): void {
-    this.flush();
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-  }
-
-  commit(): void {
-    this.close();
-    renameSync(this.tmp, this.target);
-  }
-
-  abort(): void {
-    try {
-      if (this.fd !== null) closeSync(this.fd);
-      this.fd = null;
-      unlinkSync(this.tmp);
-    } catch {
-      // nothing left to remove
-    }
-  }
-
-  private flush(): void {
-    if (this.buffer && this.fd !== null) writeSync(this.fd, this.buffer);
-    this.buffer = "";
+    this.write(`${cells.map(cell).join(",")}\n`);
   }
 }
 
@@ -176,7 +127,7 @@ export class RunTables {
   /** The summary (as `--out x.csv` writes it) and the distributions, then every table into place. */
   finish(summary: string, runs: { name: string; run: RunDocument }[]): string[] {
     try {
-      this.open("summary.csv", null).text(summary);
+      this.open("summary.csv", null).write(summary);
       const u = `${this.models[0].timeUnit}s`;
       const d = this.open("distribution.csv", ["model", "stream", "percentile", `leadTime_${u}`, "items_per_replication"]);
       for (const { name, run } of runs) {

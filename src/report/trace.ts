@@ -1,11 +1,10 @@
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
 import type { CompiledModel } from "../model/compile.js";
 import type { Model } from "../model/types.js";
 import { toTimeUnit } from "../model/units.js";
 import { runReplication } from "../flow/replication.js";
 import type { TraceObserver, TraceRow } from "../flow/results.js";
-import { OutputError, checkOutput } from "./write.js";
+import { csvField } from "./format.js";
+import { PendingFile, checkOutput } from "./write.js";
 
 /**
  * `vsm run --trace FILE.csv`: one replication's items as an issue tracker's changelog export
@@ -28,12 +27,6 @@ export const waitStatus = (stage: string) => `Ready for ${stage}`;
 export const workStatus = (stage: string) => `In ${stage}`;
 export const DONE_STATUS = "Done";
 
-// As the CSV reports: a cell a spreadsheet would run as a formula is neutralized, and a cell with
-// a comma, quote or line break is quoted. (Ids cannot start with = + - @, but the rule is one.)
-const cell = (s: string) => {
-  const t = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-};
 
 /** ISO 8601 to the second, in the offset of the model's start (as a tracker exports local time). */
 export function isoAt(ms: number, offsetMinutes: number): string {
@@ -86,7 +79,7 @@ export class ChangelogTrace implements TraceObserver {
     this.offset = offsetOf(start);
     this.unitMs = 86_400_000 / (toTimeUnit("1d", m.model.timeUnit) as number);
     this.keys = m.streamIds;
-    this.buffer = `${TRACE_HEADER.map(cell).join(",")}\n`;
+    this.buffer = `${TRACE_HEADER.map(csvField).join(",")}\n`;
   }
 
   step(time: number, item: number, stream: number, stage: number, what: TraceRow["what"]): void {
@@ -132,11 +125,11 @@ export class ChangelogTrace implements TraceObserver {
   }
 
   private emit(item: number, it: { stream: number; rows: Row[] }): void {
-    const key = cell(`${this.keys[it.stream]}-${item + 1}`);
-    const type = cell(this.keys[it.stream]);
+    const key = csvField(`${this.keys[it.stream]}-${item + 1}`);
+    const type = csvField(this.keys[it.stream]);
     const at = (t: number) => isoAt(this.startMs + t * this.unitMs, this.offset);
     let text = "";
-    for (const r of it.rows) text += `${key},${type},${cell(r.status)},${at(r.entered)},${r.left === r.left ? at(r.left) : ""}\n`;
+    for (const r of it.rows) text += `${key},${type},${csvField(r.status)},${at(r.entered)},${r.left === r.left ? at(r.left) : ""}\n`;
     this.buffer += text;
     if (this.buffer.length > this.stats.maxBuffered) this.stats.maxBuffered = this.buffer.length;
     this.stats.items++;
@@ -177,28 +170,15 @@ export function traceMapPath(file: string): string {
  */
 export function writeTrace(m: CompiledModel, seed: number, replication: number, file: string, inputs: readonly string[], maxWip?: number): TraceStats {
   checkOutput(file, inputs);
-  const target = resolve(file);
-  const tmp = `${target}.${process.pid}.tmp`;
-  let fd: number | null = null;
+  const out = new PendingFile(file);
   try {
-    fd = openSync(tmp, "wx");
-    const out = fd;
-    const trace = new ChangelogTrace(m, (text) => writeSync(out, text));
+    const trace = new ChangelogTrace(m, (text) => out.write(text));
     runReplication(m, seed, replication, { observer: trace, maxWip });
     const stats = trace.end();
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, target);
+    out.commit();
     return stats;
   } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code) throw new OutputError(`${file}: cannot write (${code})`);
+    out.abort();
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { type Stats, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { type Stats, closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /**
@@ -7,20 +7,14 @@ import { dirname, resolve } from "node:path";
  */
 export function writeReport(path: string, content: string, inputs: readonly string[]): void {
   checkOutput(path, inputs);
-  const target = resolve(path);
-  const tmp = `${target}.${process.pid}.tmp`;
+  const out = new PendingFile(path);
   try {
-    writeFileSync(tmp, content, { flag: "wx" });
-    renameSync(tmp, target);
+    out.write(content);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    if (e instanceof OutputError) throw e;
-    throw new OutputError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    out.abort();
+    throw e;
   }
+  out.commit();
 }
 
 /** Checked before a run too, so a bad --out never costs the run. */
@@ -41,4 +35,73 @@ export function checkOutput(path: string, inputs: readonly string[]): void {
 /** A bad --out: the user's to fix, like bad input. */
 export class OutputError extends Error {
   override name = "OutputError";
+}
+
+/** Text is handed to a PendingFile's file in chunks of about this many characters. */
+const CHUNK = 1 << 16;
+
+/**
+ * A file written as it is made, for output too long to hold (a trace, per-replication tables): to
+ * a temporary name beside its place, renamed there by commit(), removed by abort(), so the place
+ * holds the whole file or nothing. What waits to be written is at most about CHUNK characters.
+ */
+export class PendingFile {
+  readonly target: string;
+  private readonly tmp: string;
+  private fd: number | null;
+  private buffer = "";
+  /** The most characters that waited to be written at once. */
+  maxBuffered = 0;
+
+  constructor(readonly path: string) {
+    this.target = resolve(path);
+    this.tmp = `${this.target}.${process.pid}.tmp`;
+    try {
+      this.fd = openSync(this.tmp, "wx");
+    } catch (e) {
+      throw cannotWrite(path, e);
+    }
+  }
+
+  write(text: string): void {
+    this.buffer += text;
+    if (this.buffer.length > this.maxBuffered) this.maxBuffered = this.buffer.length;
+    if (this.buffer.length >= CHUNK) this.flush();
+  }
+
+  /** Everything into place, renamed over whatever was there. */
+  commit(): void {
+    try {
+      this.flush();
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.target);
+    } catch (e) {
+      this.abort();
+      throw cannotWrite(this.path, e);
+    }
+  }
+
+  abort(): void {
+    try {
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      unlinkSync(this.tmp);
+    } catch {
+      // nothing left to remove
+    }
+  }
+
+  private flush(): void {
+    try {
+      if (this.buffer && this.fd !== null) writeSync(this.fd, this.buffer);
+    } catch (e) {
+      throw cannotWrite(this.path, e); // a full disk: the user's to fix, as a bad path is
+    }
+    this.buffer = "";
+  }
+}
+
+function cannotWrite(path: string, e: unknown): OutputError {
+  return e instanceof OutputError ? e : new OutputError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
 }

@@ -1,4 +1,5 @@
 import { writeToString } from "fast-csv";
+import { unformula } from "../format.js";
 import { type PlaceDocument, type SweepDocument, overallLeadTime } from "./documents.js";
 
 /**
@@ -14,7 +15,6 @@ export interface CsvTable {
   text: string;
 }
 
-const cell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const value = (x: number | null | undefined) => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
 const show = (v: unknown) => (v === null ? "none" : typeof v === "string" ? v : JSON.stringify(v));
 // Units go into column names: keep them to letters, digits and _ (a currency is a short code).
@@ -33,7 +33,7 @@ export async function sweepTables(doc: SweepDocument): Promise<CsvTable[]> {
     [0, ...doc.vary.map(() => "base"), value(overallLeadTime(doc.base)), e?.people ?? 0, e?.peoplePayroll ?? 0, value(e?.total.mean), e ? value(e.total.mean + e.peoplePayroll) : null, null, null, null, doc.base.unstable.length ? "false" : "true"],
     ...doc.points.map((p, i) => [
       i + 1,
-      ...doc.vary.map((v) => cell(show(p.changes[v]))),
+      ...doc.vary.map((v) => unformula(show(p.changes[v]))),
       value(p.leadTime),
       p.headcount,
       p.headcountPayroll,
@@ -70,7 +70,7 @@ export async function placeTables(doc: PlaceDocument): Promise<CsvTable[]> {
     [0, "base", 0, 0, null, null, null, value(overallLeadTime(doc.base))],
     ...doc.placements.map((p, i) => [
       i + 1,
-      cell(Object.entries(p.hires).map(([id, k]) => `${id} +${k}`).join(", ")),
+      unformula(Object.entries(p.hires).map(([id, k]) => `${id} +${k}`).join(", ")),
       p.addedPeople,
       value(p.addedPayroll),
       value(p.netValue.mean),
@@ -109,7 +109,7 @@ export function sweepCsv(doc: SweepDocument): Promise<string> {
   ];
   const rows = doc.points.map((p, i) => [
     i + 1,
-    ...doc.vary.map((v) => cell(show(p.changes[v]))),
+    ...doc.vary.map((v) => unformula(show(p.changes[v]))),
     ...streams.flatMap((s) => [value(p.run.streams[s].leadTime.mean.mean), value(p.run.streams[s].leadTime.p85.mean)]),
     value(p.leadTime),
     value(p.run.economics?.total.mean),
