@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { loadModel } from "../model/load.js";
 import { sizeWarnings } from "../model/analysis.js";
 import type { RunOptions } from "../runner/run.js";
@@ -16,13 +16,8 @@ import { placeHtml, sweepHtml } from "../report/experiments/html.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { remoteFor } from "./queue.js";
+import { whole, collect, QUEUE_HELP } from "./parse.js";
 
-const whole = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
-  return n;
-};
-const collect = (v: string, acc: string[]) => [...acc, v];
 
 interface Options {
   set: string[];
@@ -45,7 +40,7 @@ function common(cmd: Command): Command {
     .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
     .option("--json", "print the results as JSON on stdout")
     .option("-q, --quiet", "nothing on stderr but errors")
-    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
+    .option("--queue <url>", QUEUE_HELP);
 }
 
 /** The report outputs of sweep and place (portfolio has none yet). */

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { parseText } from "../model/read.js";
 import { loadModel } from "../model/load.js";
 import { validateModel } from "../model/validate.js";
@@ -12,12 +12,8 @@ import { warningLines } from "../fit/report.js";
 import { backtestText } from "../report/backtest/text.js";
 import { modelText } from "../fit/write.js";
 import { backtestHtml } from "../report/backtest/html.js";
+import { whole } from "./parse.js";
 
-const whole = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
-  return n;
-};
 
 /** `vsm fit` and `vsm backtest`: calibration from an issue tracker's status-transition export. */
 export function registerFitCommands(program: Command, signal: AbortSignal): void {

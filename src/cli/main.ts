@@ -29,17 +29,13 @@ import { forecastTable } from "../report/forecast.js";
 import { closeQueues, registerWorkerCommand, remoteFor } from "./queue.js";
 import { QueueAddressError } from "../queue/address.js";
 import { defaultWorkers } from "../runner/executor.js";
+import { whole, collect, QUEUE_HELP } from "./parse.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
 const FAILURE = 1;
 const INTERRUPTED = 130;
 
-const whole = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min} (got ${JSON.stringify(v)})`);
-  return n;
-};
 const share = (name: string) => (v: string) => {
   const n = Number(v);
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1, e.g. 0.02 for 2% (got ${JSON.stringify(v)})`);
@@ -50,7 +46,6 @@ const effect = (v: string) => {
   if (!(n >= 0 && n < 1) || v.trim() === "") throw new InvalidArgumentError(`--min-effect must be a number from 0 up to 1, e.g. 0.05 for 5% (got ${JSON.stringify(v)})`);
   return n;
 };
-const collect = (v: string, acc: string[]) => [...acc, v];
 /** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded. */
 const duration = (v: string) => {
   const n = toTimeUnit(/^\s*[\d.]+\s*$/.test(v) ? Number(v) : v, "day");
@@ -94,7 +89,7 @@ function withRunOptions(cmd: Command): Command {
     .option("--html <file>", "also write a self-contained HTML report: maps, charts and tables")
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing): per replication and stream, per replication and stage, the summary, the lead-time distributions")
     .option("-q, --quiet", "nothing on stderr but errors")
-    .option("--queue <url>", "run the replications on vsm workers of this Redis queue: redis://HOST:PORT or rediss://; password from VSM_REDIS_PASSWORD");
+    .option("--queue <url>", QUEUE_HELP);
 }
 
 function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, tables?: RunTables): RunOptions {

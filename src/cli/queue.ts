@@ -1,9 +1,10 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import type { ReplicationResult } from "../flow/results.js";
 import type { RemoteExecutor, RunSpec } from "../runner/protocol.js";
 import { safeText } from "../report/format.js";
 import { parseQueueAddress } from "../queue/address.js";
 import type { QueueExecutor } from "../queue/client.js";
+import { whole } from "./parse.js";
 
 const opened: QueueExecutor[] = [];
 
@@ -32,11 +33,6 @@ export async function closeQueues(): Promise<void> {
   await Promise.all(opened.splice(0).map((q) => q.close().catch(() => {})));
 }
 
-const whole = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1 (got ${JSON.stringify(v)})`);
-  return n;
-};
 
 /** `vsm worker --queue redis://HOST:PORT`: runs chunks for any submitter until Ctrl-C or SIGTERM. */
 export function registerWorkerCommand(program: Command, signal: AbortSignal, availableThreads: () => number): void {
@@ -44,8 +40,8 @@ export function registerWorkerCommand(program: Command, signal: AbortSignal, ava
     .command("worker")
     .description("run replications for vsm run|compare|sweep|place --queue, on this machine's threads, until Ctrl-C")
     .requiredOption("--queue <url>", "the queue: redis://HOST:PORT or rediss://HOST:PORT (password from VSM_REDIS_PASSWORD or REDISCLI_AUTH)")
-    .option("-w, --workers <n>", "worker threads, each holding up to two chunks (default: available parallelism)", whole("--workers"))
-    .option("--stall-seconds <n>", "how long a dead worker holds its chunk before another takes it (default 30)", whole("--stall-seconds"))
+    .option("-w, --workers <n>", "worker threads, each holding up to two chunks (default: available parallelism)", whole("--workers", 1))
+    .option("--stall-seconds <n>", "how long a dead worker holds its chunk before another takes it (default 30)", whole("--stall-seconds", 1))
     .option("-q, --quiet", "nothing on stderr but errors")
     .action(async (o: { queue: string; workers?: number; stallSeconds?: number; quiet?: boolean }) => {
       const address = parseQueueAddress(o.queue);
