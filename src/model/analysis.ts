@@ -31,6 +31,8 @@ export interface StageLoad {
   load: number;
   /** Present when the stage has dedicated servers. */
   parts?: PartLoad[];
+  /** Some route step sets its own process time here (workRate is then not visits x mean). */
+  stepTimes: boolean;
   /** A scheduled gate with `max` releases at most max/every per time unit. */
   gateLimit: number | null;
 }
@@ -41,8 +43,9 @@ export function offeredLoads(model: Model): StageLoad[] {
   const rate = new Map<string, number>();
   const workRate = new Map<string, number>();
   const partWork = new Map<string, Map<string | null, number>>();
-  const work = streamWork(model);
-  for (const [id, perItem] of Object.entries(streamVisits(model))) {
+  const m = compile(model);
+  const work = streamWork(model, m);
+  for (const [id, perItem] of Object.entries(streamVisits(model, m))) {
     const r = arrivalRate(model.streams[id]);
     for (const [stage, v] of Object.entries(perItem)) {
       rate.set(stage, (rate.get(stage) ?? 0) + r * v);
@@ -69,6 +72,7 @@ export function offeredLoads(model: Model): StageLoad[] {
       servers: st.servers,
       load: st.servers === Infinity ? 0 : w / st.servers,
       gateLimit: gate?.kind === "schedule" && gate.max !== null ? gate.max / gate.every : null,
+      stepTimes: m.serviceByStep[m.stageIds.indexOf(id)] === 1,
     };
     const dedicated = Object.entries(st.dedicated ?? {});
     if (dedicated.length > 0) {
@@ -94,7 +98,6 @@ export function workingShare(c: WorkingCalendar): number {
 export function stabilityWarnings(model: Model): string[] {
   const unit = model.timeUnit;
   const out: string[] = [];
-  const compiled = compile(model);
   for (const l of offeredLoads(model)) {
     const name = model.stages[l.stage].name;
     const label = name === l.stage ? l.stage : `${l.stage} (${name})`;
@@ -106,11 +109,10 @@ export function stabilityWarnings(model: Model): string[] {
           out.push(`stage ${label} is overloaded: its ${part} (${p.servers}) have an offered load of ${p.load.toFixed(2)} >= 1; their queue would grow without bound`);
         }
       } else {
-        const ownTimes = compiled.serviceByStep[compiled.stageIds.indexOf(l.stage)] === 1;
         const repeats = Math.abs(l.workRate - l.visitRate * l.meanProcessTime) > 1e-9 * l.workRate;
         out.push(
           `stage ${label} is overloaded: offered load ${l.load.toFixed(2)} >= 1 ` +
-            (ownTimes
+            (l.stepTimes
               ? `(${l.workRate.toPrecision(3)} ${unit}s of work arriving per ${unit}, from ${l.visitRate.toFixed(3)} visits at their steps' own process times${repeats ? " and repeat passes at their rework effort" : ""}, / ${l.servers} servers)`
               : `(${l.visitRate.toFixed(3)} visits per ${unit}${repeats ? ", repeat passes at their rework effort," : ""} x ${l.meanProcessTime.toPrecision(3)} ${unit}s mean process time / ${l.servers} servers)`) +
             "; its queue would grow without bound",

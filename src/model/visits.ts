@@ -189,8 +189,7 @@ function solve(A: Float64Array[], c: Float64Array): Float64Array {
 }
 
 /** Expected visits per item of each stream at each stage, rework included (every stage listed). */
-export function streamVisits(model: Model): Record<string, Record<string, number>> {
-  const m = compile(model);
+export function streamVisits(model: Model, m: CompiledModel = compile(model)): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   m.streamIds.forEach((id, i) => {
     const v = expectedVisits(m, i);
@@ -208,8 +207,7 @@ export function streamVisits(model: Model): Record<string, Record<string, number
  * out in proportion to the repeats each rework alone would cause (exact for one rework, or for
  * several of one effort; an approximation where different efforts' passes overlap).
  */
-export function streamWork(model: Model): Record<string, Record<string, number>> {
-  const m = compile(model);
+export function streamWork(model: Model, m: CompiledModel = compile(model)): Record<string, Record<string, number>> {
   const mean = (j: number) => m.stepService[j].mean;
   const reworkSteps: number[] = [];
   m.stepReworkProbability.forEach((p, j) => {
