@@ -282,14 +282,7 @@ export class Simulation {
           // At a working-time stage the rest is work, done in its working hours from now on (its
           // elapsed time is taken as given: calendar time at the stage).
           const work = m.workingTime[s];
-          let end = d;
-          if (work !== null) {
-            work.start = 0;
-            work.work = d;
-            work.done();
-            end = work.end;
-          }
-          this.cal.schedule(end, R_COMPLETE, COMPLETE, id);
+          this.cal.schedule(work === null ? d : work.finish(0, d), R_COMPLETE, COMPLETE, id);
         }
         // else parts.enter queued it: more in work than its part's servers, it waits its turn
       } else if (m.gateKind[s] !== 0) this.enterGate(id, s);
