@@ -53,6 +53,23 @@ describe("working time: work pauses out of hours and resumes", () => {
     expect(firstFinish(m)).toBe(1 + 66);
   });
 
+  it("today's work in service at a working-time stage finishes its rest in working hours", () => {
+    // Start Friday 15:00: 4 working hours of work, 1 already done, leaves 3: Monday 10:00 (67 h).
+    const m = validateModel(
+      {
+        start: "2026-01-09T15:00:00Z",
+        timeUnit: "hour",
+        horizon: 200,
+        calendar: { zone: "UTC", hours: "09:00-17:00" },
+        stages: { dev: { servers: 1, processTime: "4wh" } },
+        streams: { work: { arrivals: { interarrival: 1000 }, route: ["dev"] } },
+        wip: [{ stream: "work", stage: "dev", state: "work", elapsed: 1 }],
+      },
+      "test/workcal.yaml",
+    );
+    expect(firstFinish(m)).toBe(67);
+  });
+
   it("and the other way (America/New_York, fall back 1 November 2026)", () => {
     const m = hourly("2026-10-30T14:00:00-04:00", { zone: "America/New_York" }, "3wh");
     expect(firstFinish(m)).toBe(1 + 68);
