@@ -4,7 +4,8 @@ import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { BUILD_ID_FILE, readBuildId, sourceId } from "./build.js";
 import { Piscina } from "piscina";
-import type { ReplicationTask, TaskResult } from "./protocol.js";
+import type { Model } from "../model/types.js";
+import type { ReplicationTask, TaskResult, ThreadResult, ThreadTask } from "./protocol.js";
 
 /**
  * Below this much estimated work a run stays in-process: threads cost their start (~45 ms) and
@@ -47,8 +48,22 @@ export interface Executor {
   readonly threads: number;
 }
 
-export function pool(threads: number, signal?: AbortSignal): Executor {
-  const p = new Piscina<ReplicationTask, TaskResult>({
+type ThreadPool = Piscina<ThreadTask, ThreadResult>;
+
+/** Threads started before the run knew its models (prestart), for the first pool of their size. */
+let early: { threads: number; pool: ThreadPool } | null = null;
+
+/**
+ * Start `threads` pool threads now, for a run about to be set up: the first pool() of that size
+ * takes them, already booted. Idle threads never hold the process open (piscina unrefs them), so
+ * a run that ends up needing no pool loses only the other cores' time they took to boot.
+ */
+export function prestart(threads: number): void {
+  if (!early && threads >= 1) early = { threads, pool: threadPool(threads) };
+}
+
+function threadPool(threads: number): ThreadPool {
+  return new Piscina<ThreadTask, ThreadResult>({
     filename: workerFileFor(fileURLToPath(import.meta.url)),
     minThreads: threads,
     maxThreads: threads,
@@ -58,9 +73,33 @@ export function pool(threads: number, signal?: AbortSignal): Executor {
     // its own replications) to hear it and dispatch the next.
     concurrentTasksPerWorker: 2,
   });
+}
+
+export function pool(threads: number, signal?: AbortSignal): Executor {
+  let p: ThreadPool;
+  if (early?.threads === threads) p = early.pool;
+  else {
+    void early?.pool.destroy();
+    p = threadPool(threads);
+  }
+  early = null;
+  // A thread compiles a run's models once and keeps them by id (runner/worker.ts). The first
+  // tasks of a run carry the models, as many as the threads can hold at once, so that each thread
+  // most likely gets them without asking; a thread that still lacks them says so and is sent them.
+  const ids = new WeakMap<Model[], { id: number; sent: number }>();
+  let next = 0;
+  const run = async (task: ReplicationTask): Promise<TaskResult> => {
+    let known = ids.get(task.models);
+    if (!known) ids.set(task.models, (known = { id: next++, sent: 0 }));
+    const carry = known.sent < 2 * threads;
+    if (carry) known.sent++;
+    const answer = await p.run({ ...task, models: carry ? task.models : null, modelsId: known.id }, { signal });
+    if (!("needModels" in answer)) return answer;
+    return (await p.run({ ...task, modelsId: known.id }, { signal })) as TaskResult;
+  };
   return {
     threads,
-    run: (task) => p.run(task, { signal }),
+    run,
     close: () => p.destroy(),
   };
 }

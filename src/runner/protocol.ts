@@ -26,6 +26,17 @@ export type TaskResult = {
   seconds: number;
 };
 
+/**
+ * A task as it crosses to a pool thread (runner/executor.ts). Copying six models to a thread and
+ * compiling them there cost more than the replication itself once tasks were a replication each
+ * (3.4 of 15.5 ms on the example's compare), so a thread keeps the models it compiled by `modelsId`,
+ * and most tasks carry `models: null`.
+ */
+export type ThreadTask = Omit<ReplicationTask, "models"> & { models: Model[] | null; modelsId: number };
+
+/** A thread's answer: the figures, or a request for the models a task named but did not carry. */
+export type ThreadResult = TaskResult | { needModels: true };
+
 /** What every chunk of a run shares: the task without its range (and without fault injection,
  * which stays in-process). */
 export type RunSpec = Omit<ReplicationTask, "first" | "count" | "fault">;

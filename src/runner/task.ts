@@ -13,10 +13,14 @@ function compiledOnce(m: Model): CompiledModel {
   return c;
 }
 
-/** Runs a task's replications; the same code in-process and on a worker thread. */
+/** Runs a task's replications in this thread. */
 export function runTask(task: ReplicationTask): TaskResult {
+  return runCompiled(task, task.models.map(compiledOnce));
+}
+
+/** Runs a task's replications on its models compiled: the same code in-process and on a worker thread. */
+export function runCompiled(task: Omit<ReplicationTask, "models">, compiled: CompiledModel[]): TaskResult {
   const start = performance.now();
-  const compiled = task.models.map(compiledOnce);
   const results = [];
   for (let r = task.first; r < task.first + task.count; r++) {
     const f = task.fault;
