@@ -79,7 +79,7 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   if (target) total = Math.min(maxReplications, Math.max(total, PRECISION_MIN_REPLICATIONS));
   const ids = models.map((m) => ({ streams: Object.keys(m.streams), stages: Object.keys(m.stages) }));
   const summaries = ids.map((i) => new Summary(i.streams.length, i.stages.length));
-  const diffs = ids.slice(1).map((i) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages));
+  const diffs = ids.slice(1).map((i, k) => new PairedDiff(ids[0].streams, ids[0].stages, i.streams, i.stages, { base: summaries[0], scenario: summaries[k + 1] }));
   // Money where the model prices time (a comparison prices every model by the base's economics).
   const money = models.map((m) => (m.economics ? new MoneySummary(m) : null));
   const pairedMoney = models.slice(1).map((m) => (models[0].economics && m.economics ? new PairedMoney(models[0], m) : null));
@@ -87,14 +87,15 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   let done = 0;
   const merge = (results: ReplicationResult[]) => {
     const vectors = results.map((r, i) => (money[i] ? moneyVector(models[i], r) : null));
-    results.forEach((r, i) => {
-      summaries[i].add(r);
-      if (vectors[i]) money[i]!.add(r, vectors[i]!);
-    });
+    // The pairs first: they share the Summaries' lead times until a pair parts from them (PairedDiff).
     for (let i = 1; i < results.length; i++) {
       diffs[i - 1].add(results[0], results[i]);
       pairedMoney[i - 1]?.add(results[0], results[i], vectors[0]!, vectors[i]!);
     }
+    results.forEach((r, i) => {
+      summaries[i].add(r);
+      if (vectors[i]) money[i]!.add(r, vectors[i]!);
+    });
     options.onReplication?.(results);
     done++;
     options.onProgress?.({ done, total, seconds: (performance.now() - start) / 1000 });

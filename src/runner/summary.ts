@@ -209,6 +209,12 @@ function estimateOf(d: FigureDef, a: Acc, pooled: PooledQuantiles | null): Estim
  * Each figure keeps the joint moments of (scenario's values, base's values), so both the
  * difference g(s) - g(b) and the relative change g(s) / g(b) - 1 get a delta-method interval
  * that counts the uncertainty of the base as well as of the scenario.
+ *
+ * Lead-time quantiles: while every pair so far was either included whole or left out whole, the
+ * pairs' pooled lead times are exactly the two models' own (Summary.leadTimes), and are shared
+ * with them rather than added up again (five scenarios would add the base's five more times). The
+ * first pair with one twin stopped and the other not parts them: the pair takes copies then and
+ * goes on by itself. So add() must see a replication before the two Summaries do.
  */
 export class PairedDiff {
   private readonly streamPairs: [number, number][];
@@ -220,21 +226,33 @@ export class PairedDiff {
   pairs = 0;
   included = 0;
   private readonly buf = new Float64Array(4);
+  /** The lead times are the Summaries' own (see above). */
+  private sharing: boolean;
 
-  constructor(baseStreams: string[], baseStages: string[], streams: string[], stages: string[]) {
+  /** With `summaries`, the base's and the scenario's, fed the same replications after this. */
+  constructor(baseStreams: string[], baseStages: string[], streams: string[], stages: string[], summaries?: { base: Summary; scenario: Summary }) {
     this.streamPairs = matching(baseStreams, streams);
     this.stagePairs = matching(baseStages, stages);
     this.streamAcc = Array.from({ length: baseStreams.length * STREAM_LIST.length }, (_, i) => new Acc(2 * width(STREAM_LIST[i % STREAM_LIST.length])));
     this.stageAcc = Array.from({ length: baseStages.length * STAGE_LIST.length }, (_, i) => new Acc(2 * width(STAGE_LIST[i % STAGE_LIST.length])));
-    this.leadTimes = baseStreams.map(() => [new PooledQuantiles(), new PooledQuantiles()]);
+    const pair = new Map(this.streamPairs);
+    this.leadTimes = baseStreams.map((_, i) =>
+      summaries && pair.has(i) ? [summaries.scenario.leadTimes[pair.get(i)!], summaries.base.leadTimes[i]] : [new PooledQuantiles(), new PooledQuantiles()],
+    );
+    this.sharing = summaries !== undefined;
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
     this.pairs++;
+    if (this.sharing && !base.unstable !== !scenario.unstable) {
+      for (const [i] of this.streamPairs) this.leadTimes[i] = [this.leadTimes[i][0].clone(), this.leadTimes[i][1].clone()];
+      this.sharing = false;
+    }
     if (base.unstable || scenario.unstable) return;
     this.included++;
     this.addAll(this.streamAcc, STREAM_LIST, this.streamPairs, NS, base.streams, scenario.streams);
     this.addAll(this.stageAcc, STAGE_LIST, this.stagePairs, NG, base.stages, scenario.stages);
+    if (this.sharing) return; // the Summaries add these lead times next
     for (const [i, j] of this.streamPairs) {
       this.leadTimes[i][0].add(scenario.sketches[j]);
       this.leadTimes[i][1].add(base.sketches[i]);

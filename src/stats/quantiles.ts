@@ -17,74 +17,87 @@ import { QuantileSketch, type SketchState } from "./sketch.js";
  *
  * c_r depends on Q, which is known only at the end: the sums of c_r, c_r^2 and c_r n_r are kept
  * for every bucket of the sketch, so memory follows the range of values, not the replications.
+ * A replication's c_r steps up only at the buckets it has items in, and is its items <= 0 below
+ * all of them: so each sum is kept as that constant (`base`) and the steps (`step`, summed up to a
+ * bucket when it is read), and a replication adds in time that follows the buckets it has items
+ * in, not everyone's range. Every term is a whole number far below 2^53, so the sums are exact and
+ * the same in any order.
  */
 export class PooledQuantiles {
   readonly pooled = new QuantileSketch();
   replications = 0;
-  private lo = 0; // bucket index of the sums' slot 0
-  private s1 = new Float64Array(0); // sum of c_r at each bucket (items at or below its top)
-  private s2 = new Float64Array(0); // sum of c_r^2
-  private s3 = new Float64Array(0); // sum of c_r n_r
+  private lo = 0; // bucket index of slot 0
+  // For m = c, c^2, c n: the sum at bucket lo + k is base[m] + step[m][0] + ... + step[m][k].
+  private readonly base = [0, 0, 0];
+  private step: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   private n1 = 0; // sum of n_r
   private n2 = 0; // sum of n_r^2
-  // Sums for buckets outside every replication's range so far: below it c_r is the replication's
-  // items <= 0, above it all its items in buckets.
-  private below = [0, 0, 0];
-  private above = [0, 0, 0];
 
   add(s: SketchState): void {
     this.pooled.merge(s);
     this.replications++;
     const n = s.count;
     const z = s.zeros;
-    let bucketed = z;
-    for (let j = 0; j < s.counts.length; j++) bucketed += s.counts[j];
-    if (s.counts.length > 0) this.cover(s.offset, s.offset + s.counts.length);
-    const from = s.offset - this.lo;
-    const to = from + s.counts.length;
-    let c = z;
-    for (let k = 0; k < this.s1.length; k++) {
-      const ck = k < from ? z : k < to ? (c += s.counts[k - from]) : bucketed;
-      this.s1[k] += ck;
-      this.s2[k] += ck * ck;
-      this.s3[k] += ck * n;
-    }
     this.n1 += n;
     this.n2 += n * n;
-    this.below[0] += z;
-    this.below[1] += z * z;
-    this.below[2] += z * n;
-    this.above[0] += bucketed;
-    this.above[1] += bucketed * bucketed;
-    this.above[2] += bucketed * n;
+    this.base[0] += z;
+    this.base[1] += z * z;
+    this.base[2] += z * n;
+    if (s.counts.length === 0) return;
+    this.cover(s.offset, s.offset + s.counts.length);
+    const [s1, s2, s3] = this.step;
+    const at = s.offset - this.lo;
+    let c = z;
+    for (let j = 0; j < s.counts.length; j++) {
+      const add = s.counts[j];
+      if (add === 0) continue;
+      const before = c;
+      c += add;
+      s1[at + j] += add;
+      s2[at + j] += c * c - before * before;
+      s3[at + j] += add * n;
+    }
   }
 
-  /** Grow the sums to cover buckets [from, to), filling new slots with what past replications had there. */
+  /** Grow the slots to cover buckets [from, to): new slots start at zero, as no replication stepped there. */
   private cover(from: number, to: number): void {
-    if (this.s1.length === 0) {
-      this.lo = from;
-      this.s1 = new Float64Array(to - from);
-      this.s2 = new Float64Array(to - from);
-      this.s3 = new Float64Array(to - from);
-      this.s1.fill(this.above[0]); // every replication so far had all its items below these
-      this.s2.fill(this.above[1]);
-      this.s3.fill(this.above[2]);
-      return;
-    }
+    const size = this.step[0].length;
+    if (size === 0) this.lo = from;
     const lo = Math.min(this.lo, from);
-    const hi = Math.max(this.lo + this.s1.length, to);
-    if (lo === this.lo && hi === this.lo + this.s1.length) return;
-    const grow = (old: Float64Array, b: number, a: number) => {
-      const next = new Float64Array(hi - lo);
-      next.fill(b, 0, this.lo - lo);
-      next.set(old, this.lo - lo);
-      next.fill(a, this.lo - lo + old.length);
+    const hi = Math.max(this.lo + size, to);
+    if (lo === this.lo && hi === this.lo + size) return;
+    // Room to spare on the side that grew, so that a range creeping outwards does not copy each time.
+    const spare = size === 0 ? 0 : Math.ceil((hi - lo) / 8);
+    const newLo = lo < this.lo ? lo - spare : lo;
+    const newSize = hi - newLo + (hi > this.lo + size ? spare : 0);
+    const at = this.lo - newLo;
+    this.step = this.step.map((old) => {
+      const next = new Float64Array(newSize);
+      next.set(old, at);
       return next;
-    };
-    this.s1 = grow(this.s1, this.below[0], this.above[0]);
-    this.s2 = grow(this.s2, this.below[1], this.above[1]);
-    this.s3 = grow(this.s3, this.below[2], this.above[2]);
-    this.lo = lo;
+    });
+    this.lo = newLo;
+  }
+
+  /** A copy that goes on by itself. */
+  clone(): PooledQuantiles {
+    const copy = new PooledQuantiles();
+    copy.pooled.merge(this.pooled.state());
+    copy.replications = this.replications;
+    copy.lo = this.lo;
+    copy.base.splice(0, 3, ...this.base);
+    copy.step = this.step.map((a) => a.slice());
+    copy.n1 = this.n1;
+    copy.n2 = this.n2;
+    return copy;
+  }
+
+  /** The three sums at bucket index b (c_r is then the replication's items at or below the top of bucket b). */
+  private sums(b: number): [number, number, number] {
+    const last = Math.min(b - this.lo, this.step[0].length - 1);
+    const out: [number, number, number] = [this.base[0], this.base[1], this.base[2]];
+    for (let m = 0; m < 3; m++) for (let k = 0; k <= last; k++) out[m] += this.step[m][k];
+    return out;
   }
 
   /**
@@ -96,8 +109,8 @@ export class PooledQuantiles {
     const value = this.pooled.quantile(q);
     const r = this.replications;
     if (r < 2 || !Number.isFinite(value) || this.n1 === 0) return { figure: { mean: value, ci95: null, n }, se: NaN, df: 0 };
-    const k = value > 0 ? this.pooled.bucketOf(value) - this.lo : -1;
-    const [c1, c2, c3] = k < 0 ? this.below : k >= this.s1.length ? this.above : [this.s1[k], this.s2[k], this.s3[k]];
+    // Items <= 0 lie below every bucket.
+    const [c1, c2, c3] = this.sums(value > 0 ? this.pooled.bucketOf(value) : -Infinity);
     const f = c1 / this.n1;
     const nbar = this.n1 / r;
     const ss = Math.max(0, c2 - 2 * f * c3 + f * f * this.n2); // sum of (c_r - f n_r)^2
