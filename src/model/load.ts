@@ -57,9 +57,12 @@ export function loadModels(files: readonly string[], options: LoadOptions = {}):
       return null;
     }
   };
+  // Scenarios of one base name the same file: it is read and parsed once (a tenth of a second
+  // for the example's six scenarios) and each model gets its own copy.
+  const read = new Map<string, unknown>();
   const docs = files.map((file) => collect(() => {
     const layers: Layer[] = [];
-    return { file, layers, raw: resolveDocument(file, layers, []) };
+    return { file, layers, raw: resolveDocument(file, layers, [], read) };
   }));
   const sets: SetApplied[] = [];
   for (const assignment of options.set ?? []) {
@@ -113,13 +116,19 @@ const display = (file: string) => {
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function resolveDocument(file: string, layers: Layer[], chain: string[]): unknown {
+/** `read`: documents already parsed, by path; a copy of one is returned. */
+function resolveDocument(file: string, layers: Layer[], chain: string[], read?: Map<string, unknown>): unknown {
   const abs = resolve(file);
   if (chain.includes(abs)) {
     const cycle = [...chain.slice(chain.indexOf(abs)), abs].map(display).join(" -> ");
     throw new ModelError([{ file: display(chain[chain.length - 1]), path: "base", message: `forms a cycle: ${cycle}` }]);
   }
-  const raw = readDocument(display(abs));
+  let raw: unknown;
+  if (read?.has(abs)) raw = structuredClone(read.get(abs));
+  else {
+    raw = readDocument(display(abs));
+    read?.set(abs, structuredClone(raw));
+  }
   if (!(isMap(raw) && "base" in raw)) {
     layers.push({ file: display(abs) });
     return raw;
@@ -128,7 +137,7 @@ function resolveDocument(file: string, layers: Layer[], chain: string[]): unknow
   const baseFile = resolve(dirname(abs), s.base);
   let base: unknown;
   try {
-    base = resolveDocument(baseFile, layers, [...chain, abs]);
+    base = resolveDocument(baseFile, layers, [...chain, abs], read);
   } catch (e) {
     // The base file itself is missing or unreadable: say which scenario named it.
     const only = e instanceof ModelError && e.problems.length === 1 ? e.problems[0] : null;
