@@ -4,15 +4,23 @@ import { loadModel } from "../model/load.js";
 import { validateModel } from "../model/validate.js";
 import { safeText } from "../report/format.js";
 import { checkOutput, writeReport } from "../report/write.js";
-import { backtest } from "../fit/backtest.js";
-import { fitTally, tallyTrackerLog } from "../fit/estimate.js";
-import { readTrackerLog } from "../fit/log.js";
-import { readStatusMap } from "../fit/map.js";
-import { warningLines } from "../fit/report.js";
-import { backtestText } from "../report/backtest/text.js";
-import { modelText } from "../fit/write.js";
-import { backtestHtml } from "../report/backtest/html.js";
 import { whole } from "./parse.js";
+
+/** The fitting modules and what they use (the CSV reader, the distributions' CDFs: some 60 modules,
+ * ~0.1 s), loaded by the two commands that need them rather than by every command. */
+const fitting = async () => {
+  const [backtest, estimate, log, map, report, write, text, html] = await Promise.all([
+    import("../fit/backtest.js"),
+    import("../fit/estimate.js"),
+    import("../fit/log.js"),
+    import("../fit/map.js"),
+    import("../fit/report.js"),
+    import("../fit/write.js"),
+    import("../report/backtest/text.js"),
+    import("../report/backtest/html.js"),
+  ]);
+  return { ...backtest, ...estimate, ...log, ...map, ...report, ...write, ...text, ...html };
+};
 
 
 /** `vsm fit` and `vsm backtest`: calibration from an issue tracker's status-transition export. */
@@ -26,6 +34,7 @@ export function registerFitCommands(program: Command, signal: AbortSignal): void
     .option("-q, --quiet", "nothing on stderr but errors")
     .description("fit a current-state model from an issue-tracker export")
     .action(async (file: string, o: { map: string; out?: string; json?: boolean; quiet?: boolean }) => {
+      const { readStatusMap, tallyTrackerLog, warningLines, fitTally, modelText } = await fitting();
       const map = readStatusMap(o.map);
       if (o.out) checkOutput(o.out, [file, o.map]);
       // One pass, holding only the items in flight; warnings once the log is read.
@@ -60,6 +69,7 @@ export function registerFitCommands(program: Command, signal: AbortSignal): void
     .option("-q, --quiet", "nothing on stderr but errors")
     .description("simulate a model over a tracker export's window and compare with what happened")
     .action(async (modelFile: string, file: string, o: { map: string; replications?: number; seed?: number; workers?: number; json?: boolean; html?: string; quiet?: boolean }) => {
+      const { readStatusMap, readTrackerLog, warningLines, backtest, backtestHtml, backtestText } = await fitting();
       const model = loadModel(modelFile);
       const inputs = [...(model.files ?? [modelFile]), file, o.map];
       if (o.html) checkOutput(o.html, inputs);

@@ -1,17 +1,18 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { loadModel, loadModels, ModelError, modelJsonSchema, simulateModels, stabilityWarnings, offeredLoads, formatProblem } from "../index.js";
-import type { Model, RunOptions } from "../index.js";
-import type { RunOutcome } from "../runner/run.js";
+import { loadModel, loadModels } from "../model/load.js";
+import { ModelError, formatProblem } from "../model/errors.js";
+import { modelJsonSchema } from "../model/schema.js";
+import { offeredLoads, stabilityWarnings } from "../model/analysis.js";
+import type { Model } from "../model/types.js";
+import { type RunOptions, type RunOutcome, simulateModels } from "../runner/run.js";
 import { type RunDocument, runDocument } from "../report/document.js";
 import { RUN_TABLES, RunTables, checkTableFolder } from "../report/tidy.js";
 import { byStreamTable, runTable } from "../report/table.js";
 import { calendarLines } from "../report/calendar.js";
 import { compareDocument, compareTable } from "../report/compare.js";
 import { safeText } from "../report/format.js";
-import { compareCsv, runCsv } from "../report/csv.js";
 import { OutputError, checkOutput, writeReport } from "../report/write.js";
-import { htmlReport } from "../report/html/report.js";
 import { traceMap, traceMapPath, writeTrace } from "../report/trace.js";
 import { compile } from "../model/compile.js";
 import { sizeWarnings } from "../model/analysis.js";
@@ -22,7 +23,6 @@ import { registerFitCommands } from "./fit.js";
 import { registerExperimentCommands } from "./experiments.js";
 import { start as startSchema } from "../model/schema.js";
 import { now } from "../model/clock.js";
-import { readWipFile } from "../fit/wipfile.js";
 import { FORECAST_REPLICATIONS, forecastDocument } from "../runner/forecast.js";
 import { forecastTable } from "../report/forecast.js";
 import { closeQueues, registerWorkerCommand, remoteFor } from "./queue.js";
@@ -109,20 +109,26 @@ function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, t
   };
 }
 
+// Loaded when an output asks for them, not with every command: the HTML charts' d3 modules, the CSV
+// writer, the tracker-export reader (bench/startup: the command line's start-up).
+const csvOf = async (doc: Parameters<typeof import("../report/csv.js").runCsv>[0]) => (await import("../report/csv.js")).runCsv(doc);
+const compareCsvOf = async (doc: Parameters<typeof import("../report/csv.js").compareCsv>[0]) => (await import("../report/csv.js")).compareCsv(doc);
+const htmlOf = async (...args: Parameters<typeof import("../report/html/report.js").htmlReport>) => (await import("../report/html/report.js")).htmlReport(...args);
+
 function warn(o: CommonOptions, lines: string[]): void {
   if (!o.quiet) for (const l of lines) process.stderr.write(`warning: ${safeText(l)}\n`);
 }
 
 /** Writes --out in the format its extension names, whole or not at all. */
-async function output(o: CommonOptions, inputs: string[], render: { json: () => string; csv: () => Promise<string>; text: () => string; html: () => string }) {
+async function output(o: CommonOptions, inputs: string[], render: { json: () => string; csv: () => Promise<string>; text: () => string; html: () => Promise<string> }) {
   if (o.out) {
     const out = o.out;
-    const content = out.endsWith(".json") ? render.json() : out.endsWith(".csv") ? await render.csv() : /\.html?$/.test(out) ? render.html() : render.text();
+    const content = out.endsWith(".json") ? render.json() : out.endsWith(".csv") ? await render.csv() : /\.html?$/.test(out) ? await render.html() : render.text();
     writeReport(out, content, inputs);
     if (!o.quiet) process.stderr.write(`wrote ${safeText(out)}\n`);
   }
   if (o.html) {
-    writeReport(o.html, render.html(), inputs);
+    writeReport(o.html, await render.html(), inputs);
     if (!o.quiet) process.stderr.write(`wrote ${safeText(o.html)}\n`);
   }
 }
@@ -145,9 +151,9 @@ async function simulateWithTables(models: Model[], o: CommonOptions, inputs: str
   }
 }
 
-function writeTables(o: CommonOptions, tables: RunTables | null, summary: string, runs: { name: string; run: RunDocument }[]): void {
+async function writeTables(o: CommonOptions, tables: RunTables | null, summary: () => Promise<string>, runs: { name: string; run: RunDocument }[]): Promise<void> {
   if (!tables) return;
-  const written = tables.finish(summary, runs);
+  const written = tables.finish(await summary(), runs);
   if (!o.quiet) process.stderr.write(`wrote ${written.length} tables in ${safeText(o.csv!)}\n`);
 }
 
@@ -169,9 +175,10 @@ function startOf(model: Model, start: string | undefined): string {
 }
 
 /** --wip: today's work from a file replaces the model's own wip list. */
-function withWip(model: Model, wip: string | undefined, start: string | undefined): Model {
+async function withWip(model: Model, wip: string | undefined, start: string | undefined): Promise<Model> {
   if (wip === undefined) return model;
   const s = startOf(model, start);
+  const { readWipFile } = await import("../fit/wipfile.js");
   return { ...model, start: s, wip: readWipFile(wip, model, s) };
 }
 
@@ -195,8 +202,8 @@ async function compareCommand(baseFile: string, files: string[], o: CommonOption
   const doc = compareDocument(outcome, { minEffect: o.minEffect });
   const text = () => `${compareTable(doc)}\n`;
   const json = () => `${JSON.stringify(doc, null, 2)}\n`;
-  await output(o, inputs, { json, csv: () => compareCsv(doc), text, html: () => htmlReport(doc, models) });
-  writeTables(o, tables, await compareCsv(doc), [{ name: doc.base.model, run: doc.base }, ...doc.scenarios.map((x) => ({ name: x.name, run: x.run }))]);
+  await output(o, inputs, { json, csv: () => compareCsvOf(doc), text, html: () => htmlOf(doc, models) });
+  await writeTables(o, tables, () => compareCsvOf(doc), [{ name: doc.base.model, run: doc.base }, ...doc.scenarios.map((x) => ({ name: x.name, run: x.run }))]);
   if (print || o.json) process.stdout.write(o.json ? json() : text());
   if (o.json) warn(o, [...doc.base.warnings, ...doc.scenarios.flatMap((s) => s.run.warnings)]);
 }
@@ -217,7 +224,7 @@ export function buildProgram(signal: AbortSignal): Command {
     .option("--wip <file.csv>", "start from today's work in progress: item, stream, stage, entered (state, arrived)")
     .option("--start <date-time>", "time 0, ISO 8601 with offset (default: the model's start, else now, in UTC)")
     .action(async (file: string, o: CommonOptions & { byStream?: boolean; trace?: string; traceReplication?: number; wip?: string; start?: string }) => {
-      const model = withWip(loadModel(file, { set: o.set }), o.wip, o.start);
+      const model = await withWip(loadModel(file, { set: o.set }), o.wip, o.start);
       const inputs = [...(model.files ?? [file]), ...(o.wip ? [o.wip] : [])];
       checkOutputs(o, inputs);
       const k = o.traceReplication;
@@ -240,8 +247,8 @@ export function buildProgram(signal: AbortSignal): Command {
       const note = transientNote(model);
       const text = () => `${runTable(doc)}\n${o.byStream ? `\n${byStreamTable(doc)}` : ""}${note}`;
       const json = () => `${JSON.stringify(note ? { ...doc, transient: note.trim() } : doc, null, 2)}\n`;
-      await output(o, inputs, { json, csv: () => runCsv(doc), text, html: () => htmlReport(doc, [model]) });
-      writeTables(o, tables, await runCsv(doc), [{ name: doc.model, run: doc }]);
+      await output(o, inputs, { json, csv: () => csvOf(doc), text, html: () => htmlOf(doc, [model]) });
+      await writeTables(o, tables, () => csvOf(doc), [{ name: doc.model, run: doc }]);
       process.stdout.write(o.json ? json() : text());
       if (o.json) warn(o, doc.warnings);
     });
@@ -273,8 +280,8 @@ export function buildProgram(signal: AbortSignal): Command {
     warn(o, sizeWarnings(model, o.replications ?? model.replications));
     const { outcome, tables } = await simulateWithTables([model], opts, model.files ?? [baseFile], signal);
     const doc = runDocument(outcome);
-    await output(opts, model.files ?? [baseFile], { json: () => `${JSON.stringify(doc, null, 2)}\n`, csv: () => runCsv(doc), text: () => `${runTable(doc)}\n`, html: () => htmlReport(doc, [model]) });
-    writeTables(opts, tables, await runCsv(doc), [{ name: doc.model, run: doc }]);
+    await output(opts, model.files ?? [baseFile], { json: () => `${JSON.stringify(doc, null, 2)}\n`, csv: () => csvOf(doc), text: () => `${runTable(doc)}\n`, html: () => htmlOf(doc, [model]) });
+    await writeTables(opts, tables, () => csvOf(doc), [{ name: doc.model, run: doc }]);
     if (o.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
@@ -321,11 +328,11 @@ export function buildProgram(signal: AbortSignal): Command {
     .option("-s, --seed <n>", "root seed (default: the base model's)", whole("--seed", 0))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the forecast as JSON")
-    .action((baseFile: string, files: string[], o: { backlog?: number; stream?: string; wip?: string; start?: string; by?: string; set: string[]; replications?: number; seed?: number; maxWip?: number; json?: boolean }) => {
+    .action(async (baseFile: string, files: string[], o: { backlog?: number; stream?: string; wip?: string; start?: string; by?: string; set: string[]; replications?: number; seed?: number; maxWip?: number; json?: boolean }) => {
       if ((o.backlog === undefined) !== (o.stream === undefined)) throw new ModelError([{ file: o.backlog === undefined ? "--stream" : "--backlog", path: "", message: "goes with --backlog <n> --stream <id>: give both" }]);
       const { models: loaded } = loadModels([baseFile, ...files], { set: o.set });
       const start = startOf(loaded[0], o.start);
-      const models = loaded.map((m) => withWip({ ...m, start }, o.wip, start));
+      const models = await Promise.all(loaded.map((m) => withWip({ ...m, start }, o.wip, start)));
       const doc = forecastDocument(models, {
         backlog: o.backlog === undefined ? undefined : { stream: o.stream!, count: o.backlog },
         start,
