@@ -117,7 +117,7 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
       .argument("<model>", "a model or scenario file with economics")
       .requiredOption("--hires <n>", "servers to add (a person, or a squad where a server is a squad)", whole("--hires", 1))
       .option("--at <stages>", "candidate stages, comma-separated (default: every stage with limited servers)")
-      .description("where the next hires do the most good: placements ranked by net value a year"),
+      .description("where the next hires do the most good: placements ranked by net value a year (screened at fixed replications; --precision applies to the verified best)"),
   )).action(async (file: string, o: Options & { hires: number; at?: string }) => {
     const base = loadModel(file, { set: o.set });
     const at = o.at?.split(",").map((s) => s.trim()).filter((s) => s !== "");

@@ -40,7 +40,11 @@ export interface PrecisionOptions {
 
 export function withPrecisionOptions(cmd: Command): Command {
   return cmd
-    .option("--precision <share>", "add replications until every stream's mean lead time is within this share at 95%", share("--precision"))
+    .option(
+      "--precision <share>",
+      "add replications until every stream's mean lead time is known within this share at 95%; against a base (compare, sweep, place), every change in each stream's mean and p85 lead time and in the economics total, as a share of the base value",
+      share("--precision"),
+    )
     .addOption(
       new Option("--precision-abs <time>", 'as --precision with the target a time, e.g. "0.2d" or "4h" (a bare number is in the base model\'s time unit)')
         .argParser(duration)
