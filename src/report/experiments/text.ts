@@ -27,7 +27,7 @@ export function placeText(doc: PlaceDocument): string {
         ? `all ${doc.screened} placements screened at ${doc.screenReplications} replications, the best ${Math.min(doc.screened, 8)} run again at ${doc.replications}`
         : `every placement run at ${doc.replications} replications`
       : `greedy, one hire at a time (${doc.screened} placements screened at ${doc.screenReplications} replications), the best run again at ${doc.replications}`;
-  out.push(`Where ${doc.hires} hire${doc.hires === 1 ? "" : "s"} do the most good in ${safeText(doc.base.model)} (a hire is one server; seed ${doc.base.seed}):`);
+  out.push(`Where ${doc.hires} hire${doc.hires === 1 ? " does" : "s do"} the most good in ${safeText(doc.base.model)} (a hire is one server; seed ${doc.base.seed}):`);
   out.push(`Candidates: ${doc.candidates.map(safeText).join(", ")}; ${how}, under common random numbers with the base.`);
   out.push(
     table(
