@@ -16,10 +16,11 @@ import { placeHtml, sweepHtml } from "../report/experiments/html.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { remoteFor } from "./queue.js";
-import { whole, collect, QUEUE_HELP } from "./parse.js";
+import { whole, collect, QUEUE_HELP, type PrecisionOptions, precisionRunOptions, withPrecisionOptions } from "./parse.js";
+import type { TimeUnit } from "../model/units.js";
 
 
-interface Options {
+interface Options extends PrecisionOptions {
   set: string[];
   html?: string;
   csv?: string;
@@ -43,9 +44,9 @@ function common(cmd: Command): Command {
     .option("--queue <url>", QUEUE_HELP);
 }
 
-/** The report outputs of sweep and place (portfolio has none yet). */
+/** The report outputs of sweep and place (portfolio has none yet), and their early-stopping rule. */
 function withReports(cmd: Command): Command {
-  return cmd
+  return withPrecisionOptions(cmd)
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing)");
 }
@@ -67,9 +68,17 @@ function checkOutputs(o: Options, csvNames: string[], inputs: string[]): void {
   if (o.csv) checkTableFolder(o.csv, csvNames, inputs);
 }
 
-function runOptions(o: Options, signal: AbortSignal): RunOptions {
+function runOptions(o: Options, signal: AbortSignal, timeUnit: TimeUnit): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
-  return { replications: o.replications, seed: o.seed, workers: o.workers, signal, onProgress: show ? progressBar(process.stderr) : undefined, remote: remoteFor(o.queue, o.quiet) };
+  return {
+    replications: o.replications,
+    seed: o.seed,
+    workers: o.workers,
+    ...precisionRunOptions(o, timeUnit),
+    signal,
+    onProgress: show ? progressBar(process.stderr) : undefined,
+    remote: remoteFor(o.queue, o.quiet),
+  };
 }
 
 const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
@@ -91,7 +100,7 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
     if (o.out) checkOutput(o.out, inputs);
     checkOutputs(o, ["points.csv", "point-streams.csv"], inputs);
     if (!o.quiet) for (const l of sizeWarnings(base, (o.replications ?? base.replications) * (models.length + 1))) process.stderr.write(`warning: ${safeText(l)}\n`);
-    const doc = await sweep(base, models, changes, vary.map((v) => v.path), runOptions(o, signal));
+    const doc = await sweep(base, models, changes, vary.map((v) => v.path), runOptions(o, signal, base.timeUnit));
     const text = sweepTable(doc);
     if (o.out) {
       const content = o.out.endsWith(".json") ? json(doc) : o.out.endsWith(".csv") ? await sweepCsv(doc) : text;
@@ -108,13 +117,13 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
       .argument("<model>", "a model or scenario file with economics")
       .requiredOption("--hires <n>", "servers to add (a person, or a squad where a server is a squad)", whole("--hires", 1))
       .option("--at <stages>", "candidate stages, comma-separated (default: every stage with limited servers)")
-      .description("where the next hires do the most good: placements ranked by net value a year"),
+      .description("where the next hires do the most good: placements ranked by net value a year (screened at fixed replications; --precision applies to the verified best)"),
   )).action(async (file: string, o: Options & { hires: number; at?: string }) => {
     const base = loadModel(file, { set: o.set });
     const at = o.at?.split(",").map((s) => s.trim()).filter((s) => s !== "");
     const inputs = base.files ?? [file];
     checkOutputs(o, ["placements.csv", "placement-hires.csv"], inputs);
-    const doc = await place(base, { ...runOptions(o, signal), hires: o.hires, at });
+    const doc = await place(base, { ...runOptions(o, signal, base.timeUnit), hires: o.hires, at });
     writeOutputs(o, inputs, () => placeHtml(doc), o.csv ? await placeTables(doc) : []);
     process.stdout.write(o.json ? json(doc) : placeText(doc));
   });
@@ -126,7 +135,7 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
       .description("which value stream to map and improve first: streams ranked by weighted severity, and product families"),
   ).action(async (file: string, o: Options) => {
     const model = loadModel(file, { set: o.set });
-    const doc = await portfolio(model, runOptions(o, signal));
+    const doc = await portfolio(model, runOptions(o, signal, model.timeUnit));
     process.stdout.write(o.json ? json(doc) : portfolioText(doc));
   });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { loadModel, loadModels } from "../model/load.js";
 import { ModelError, formatProblem } from "../model/errors.js";
 import { modelJsonSchema } from "../model/schema.js";
@@ -16,7 +16,7 @@ import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { traceMap, traceMapPath, writeTrace } from "../report/trace.js";
 import { compile } from "../model/compile.js";
 import { sizeWarnings } from "../model/analysis.js";
-import { DURATION_HINT, type TimeUnit, toTimeUnit } from "../model/units.js";
+import type { TimeUnit } from "../model/units.js";
 import { progressBar } from "./progress.js";
 import { setLines } from "./sets.js";
 import { registerFitCommands } from "./fit.js";
@@ -28,38 +28,23 @@ import { forecastTable } from "../report/forecast.js";
 import { closeQueues, registerWorkerCommand, remoteFor } from "./queue.js";
 import { QueueAddressError } from "../queue/address.js";
 import { defaultWorkers } from "../runner/executor.js";
-import { whole, collect, QUEUE_HELP } from "./parse.js";
+import { whole, collect, QUEUE_HELP, type PrecisionOptions, withPrecisionOptions, precisionRunOptions } from "./parse.js";
 
 /** Exit statuses: 2 for bad input (a model, a scenario or an option), 1 for anything else. */
 const BAD_INPUT = 2;
 const FAILURE = 1;
 const INTERRUPTED = 130;
 
-const share = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1, e.g. 0.02 for 2% (got ${JSON.stringify(v)})`);
-  return n;
-};
 const effect = (v: string) => {
   const n = Number(v);
   if (!(n >= 0 && n < 1) || v.trim() === "") throw new InvalidArgumentError(`--min-effect must be a number from 0 up to 1, e.g. 0.05 for 5% (got ${JSON.stringify(v)})`);
   return n;
 };
-/** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded. */
-const duration = (v: string) => {
-  const n = toTimeUnit(/^\s*[\d.]+\s*$/.test(v) ? Number(v) : v, "day");
-  if (typeof n === "string" || !(n > 0)) throw new InvalidArgumentError(`--precision-abs must be a time greater than zero: ${DURATION_HINT} (got ${JSON.stringify(v)})`);
-  return v;
-};
-
-interface CommonOptions {
+interface CommonOptions extends PrecisionOptions {
   set: string[];
   replications?: number;
   seed?: number;
   workers?: number;
-  precision?: number;
-  precisionAbs?: string;
-  maxReplications?: number;
   maxWip?: number;
   json?: boolean;
   out?: string;
@@ -70,18 +55,11 @@ interface CommonOptions {
 }
 
 function withRunOptions(cmd: Command): Command {
-  return cmd
+  return withPrecisionOptions(cmd
     .option("--set <field=value>", "change a field, e.g. stages.security.servers=3 (repeatable)", collect, [])
     .option("-r, --replications <n>", "replications (default: the model's)", whole("--replications", 1))
     .option("-s, --seed <n>", "root seed (default: the model's)", whole("--seed", 0))
-    .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1))
-    .option("--precision <share>", "add replications until every stream's mean lead time is within this share at 95%", share("--precision"))
-    .addOption(
-      new Option("--precision-abs <time>", 'as --precision with the target a time, e.g. "0.2d" or "4h" (a bare number is in the base model\'s time unit)')
-        .argParser(duration)
-        .conflicts("precision"),
-    )
-    .option("--max-replications <n>", "upper bound for --precision (default 1000)", whole("--max-replications", 1))
+    .option("-w, --workers <n>", "worker threads (default: available parallelism)", whole("--workers", 1)))
     .option("--max-wip <n>", "stop a replication when this many items are in flight: the system is unstable", whole("--max-wip", 1))
     .option("--json", "print the results as JSON on stdout")
     .option("-o, --out <file>", "also write the results to a file: .json, .csv, .html, or text for any other extension")
@@ -93,15 +71,12 @@ function withRunOptions(cmd: Command): Command {
 
 function runOptions(o: CommonOptions, signal: AbortSignal, timeUnit: TimeUnit, tables?: RunTables): RunOptions {
   const show = !o.quiet && process.stderr.isTTY === true;
-  const abs = o.precisionAbs === undefined ? undefined : toTimeUnit(/^\s*[\d.]+\s*$/.test(o.precisionAbs) ? Number(o.precisionAbs) : o.precisionAbs, timeUnit);
   return {
     onReplication: tables?.onReplication,
     replications: o.replications,
     seed: o.seed,
     workers: o.workers,
-    precision: o.precision,
-    precisionAbs: typeof abs === "number" ? abs : undefined, // a string was refused when the option was read
-    maxReplications: o.maxReplications,
+    ...precisionRunOptions(o, timeUnit),
     maxWip: o.maxWip,
     signal,
     onProgress: show ? progressBar(process.stderr) : undefined,

@@ -103,8 +103,10 @@ export async function place(base: Model, options: PlaceOptions): Promise<PlaceDo
   const full = options.replications ?? base.replications;
   const screenReps = Math.min(full, SCREEN_REPLICATIONS);
   const toHires = (counts: number[]) => Object.fromEntries(stages.flatMap((id, i) => (counts[i] ? [[id, counts[i]]] : [])));
+  // The screen ranks many placements at a fixed, small cost; --precision is for the verified few,
+  // whose figures are the answer (and whose run is the one the rule's outcome describes).
   const screen = async (list: number[][]) => {
-    const ev = await evaluate(base, list.map((c) => withHires(base, toHires(c))), { ...options, replications: screenReps, precision: undefined });
+    const ev = await evaluate(base, list.map((c) => withHires(base, toHires(c))), { ...options, replications: screenReps, precision: undefined, precisionAbs: undefined });
     return ranked(ev).map((i) => list[i]);
   };
 
@@ -162,6 +164,7 @@ export async function place(base: Model, options: PlaceOptions): Promise<PlaceDo
     screened,
     screenReplications: screened ? screenReps : 0,
     replications: ev.outcome.replications,
+    precision: ev.outcome.precision,
     placements,
     bestVsSecond,
   };

@@ -97,11 +97,17 @@ export function constraintLines(doc: RunDocument): string[] {
   return out;
 }
 
-export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number, timeUnit: string): string {
+/**
+ * What --precision asked and whether it was met. `of` names what a comparison's models are to the
+ * reader (a sweep's points, a placement); `economics`: the models price time, so a relative target
+ * also watched the change in the economics total (docs/statistics.md).
+ */
+export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number, timeUnit: string, of = "scenario", economics = false): string {
+  const money = economics && !p.absolute ? " and in the economics total" : "";
   const what =
     p.rule === "lead time mean"
       ? "every stream's mean lead time"
-      : `every scenario's change in every stream's mean and p85 lead time${p.absolute ? "" : " (as a share of the base value)"}`;
+      : `every ${of}'s change in every stream's mean and p85 lead time${money}${p.absolute ? "" : " (as a share of the base value)"}`;
   const amount = (x: number) => (!Number.isFinite(x) ? "-" : p.absolute ? `${num(x)} ${timeUnit}s` : `${num(x * 100)}%`);
   return p.reached
     ? `Precision: ${what} is known within ±${amount(p.achieved)} (target ±${amount(p.target)}) after ${replications} replications.`

@@ -1,5 +1,6 @@
 import type { DiffDocument, RunDocument } from "../document.js";
 import type { Figure } from "../../stats/interval.js";
+import type { RunOutcome } from "../../runner/run.js";
 
 /*
  * The documents of the experiments over many models of one base (src/experiments: sweep, place,
@@ -7,11 +8,22 @@ import type { Figure } from "../../stats/interval.js";
  * from. The experiments compute them; this room only shows them.
  */
 
+/**
+ * What --precision or --precision-abs asked and whether the run met it (the runner's outcome as
+ * is): `target` and `worst` (the widest 95% half-width watched) are shares of the base value, or
+ * with `absolute`, times in the base's time unit. The rule is compare's (docs/statistics.md).
+ */
+export type PrecisionOutcome = NonNullable<RunOutcome["precision"]>;
+
 /** The JSON document of `vsm sweep --json` (add freely, never rename). */
 export interface SweepDocument {
   base: RunDocument;
   /** What was varied, in the order of the columns. */
   vary: string[];
+  /** Replications of the base and of every point (the same ones, paired): what --precision took. */
+  replications: number;
+  /** The early-stopping rule over every point against the base; null without --precision. */
+  precision: PrecisionOutcome | null;
   points: SweepPoint[];
 }
 
@@ -58,8 +70,11 @@ export interface PlaceDocument {
   /** Placements simulated in the screen, and with how many replications each. */
   screened: number;
   screenReplications: number;
-  /** Replications of the verified placements (the figures below). */
+  /** Replications of the verified placements (the figures below): what --precision took. */
   replications: number;
+  /** The early-stopping rule over the verification run (the screen never uses it); null without
+   * --precision. */
+  precision: PrecisionOutcome | null;
   /** The verified placements, best net value first (at most five). */
   placements: Placement[];
   /** The best net value minus the second's, paired by replication; distinguishable when its 95%

@@ -7,7 +7,8 @@ import { escapeHtml, nameOf } from "../html/escape.js";
 import { clip } from "../html/orgmap.js";
 import { page } from "../html/page.js";
 import type { Figure } from "../../stats/interval.js";
-import { type PlaceDocument, type SweepDocument, type SweepPoint, overallLeadTime } from "./documents.js";
+import { type PlaceDocument, type PrecisionOutcome, type SweepDocument, type SweepPoint, overallLeadTime } from "./documents.js";
+import { experimentPrecision } from "./text.js";
 
 /**
  * `--html FILE` on `vsm sweep` and `vsm place`: one self-contained page each, built like the run
@@ -33,13 +34,23 @@ function meta(base: RunDocument, what: string): string {
   return `<p class="meta">${what}; seed ${base.seed}, generator ${escapeHtml(base.generator)}; ${num(base.horizon)} ${u}s measured after ${num(base.warmup)} ${u}s of warm-up; times in ${u}s. Source: ${escapeHtml(base.source)}</p>`;
 }
 
+/** The --precision sentence of the text output, under the header; a warning when it was not met. */
+function precisionHtml(p: PrecisionOutcome | null, sentence: string): string {
+  if (!p) return "";
+  return `<p class="${p.reached ? "meta" : "warn"}" data-precision="${p.reached ? "reached" : "not reached"}">${escapeHtml(sentence)}</p>`;
+}
+
 export function sweepHtml(doc: SweepDocument): string {
   const base = doc.base;
   const u = escapeHtml(base.timeUnit);
   const c = base.economics?.currency ?? null;
   const body: string[] = [];
   body.push(`<header><h1>Sweep of ${escapeHtml(base.model)}</h1>`);
-  body.push(meta(base, `${doc.points.length} combinations of ${doc.vary.map(escapeHtml).join(", ")}, ${base.replications} replications each under common random numbers with the base`) + "</header>");
+  body.push(
+    meta(base, `${doc.points.length} combinations of ${doc.vary.map(escapeHtml).join(", ")}, ${doc.replications} replications each under common random numbers with the base`) +
+      precisionHtml(doc.precision, experimentPrecision(doc.precision, doc.replications, base, "point")) +
+      "</header>",
+  );
 
   const stable = doc.points.map((p, i) => ({ p, k: i + 1 })).filter(({ p }) => p.run.unstable.length === 0);
   const answer: string[] = [];
@@ -191,7 +202,11 @@ export function placeHtml(doc: PlaceDocument): string {
         ? `all ${doc.screened} placements screened at ${doc.screenReplications} replications, the best run again at ${doc.replications}`
         : `every placement run at ${doc.replications} replications`
       : `greedy, one hire at a time (${doc.screened} placements screened at ${doc.screenReplications} replications), the best run again at ${doc.replications}`;
-  body.push(meta(base, `A hire is one server; candidates ${doc.candidates.map((id) => nameOf(id, base.stages[id]?.name)).join(", ")}; ${how}, under common random numbers with the base`) + "</header>");
+  body.push(
+    meta(base, `A hire is one server; candidates ${doc.candidates.map((id) => nameOf(id, base.stages[id]?.name)).join(", ")}; ${how}, under common random numbers with the base`) +
+      precisionHtml(doc.precision, experimentPrecision(doc.precision, doc.replications, base, "placement", doc.screenReplications)) +
+      "</header>",
+  );
 
   const answer: string[] = [];
   const best = doc.placements[0];

@@ -1,9 +1,19 @@
 import type { RunDocument } from "../document.js";
 import { amount } from "../money.js";
 import { num, safeText, table } from "../format.js";
-import { label } from "../table.js";
+import { label, precisionLine } from "../table.js";
 import type { Figure } from "../../stats/interval.js";
-import { type PlaceDocument, type PortfolioDocument, type SweepDocument, overallLeadTime } from "./documents.js";
+import { type PlaceDocument, type PortfolioDocument, type PrecisionOutcome, type SweepDocument, overallLeadTime } from "./documents.js";
+
+/**
+ * What --precision asked of an experiment and whether it was met, in compare's words; for place,
+ * said of the verification run, since the screen keeps its fixed replications. Empty without it.
+ */
+export function experimentPrecision(p: PrecisionOutcome | null, replications: number, base: RunDocument, of: "point" | "placement", screenReplications = 0): string {
+  if (!p) return "";
+  const line = precisionLine({ ...p, achieved: p.worst }, replications, base.timeUnit, of, base.economics !== undefined);
+  return screenReplications > 0 ? `${line} The screen's ${screenReplications} replications a placement are fixed: the rule applies to the verified placements.` : line;
+}
 
 const withCi = (f: Figure, c: string) => (f.ci95 === null ? amount(f.mean, c) : `${amount(f.mean, c)} ± ${amount(f.ci95, c).replace(/^-?\S+ /, "")}`);
 
@@ -17,7 +27,7 @@ export function placeText(doc: PlaceDocument): string {
         ? `all ${doc.screened} placements screened at ${doc.screenReplications} replications, the best ${Math.min(doc.screened, 8)} run again at ${doc.replications}`
         : `every placement run at ${doc.replications} replications`
       : `greedy, one hire at a time (${doc.screened} placements screened at ${doc.screenReplications} replications), the best run again at ${doc.replications}`;
-  out.push(`Where ${doc.hires} hire${doc.hires === 1 ? "" : "s"} do the most good in ${safeText(doc.base.model)} (a hire is one server; seed ${doc.base.seed}):`);
+  out.push(`Where ${doc.hires} hire${doc.hires === 1 ? " does" : "s do"} the most good in ${safeText(doc.base.model)} (a hire is one server; seed ${doc.base.seed}):`);
   out.push(`Candidates: ${doc.candidates.map(safeText).join(", ")}; ${how}, under common random numbers with the base.`);
   out.push(
     table(
@@ -32,6 +42,8 @@ export function placeText(doc: PlaceDocument): string {
     ),
   );
   out.push(`Base: mean lead time ${num(overallLeadTime(doc.base))} ${u} over all items. Net value: the fall in what the flow costs a year less the added payroll, 95% paired interval.`);
+  const precision = experimentPrecision(doc.precision, doc.replications, doc.base, "placement", doc.screenReplications);
+  if (precision) out.push(precision);
   if (doc.bestVsSecond) {
     const d = doc.bestVsSecond.difference;
     out.push(
@@ -108,11 +120,13 @@ export function sweepTable(doc: SweepDocument): string {
   );
   const u = `${doc.base.timeUnit}s`;
   const lines = [
-    `Sweep of ${safeText(doc.base.model)}: ${doc.points.length} points, ${doc.base.replications} replications each, seed ${doc.base.seed}, under common random numbers with the base.`,
+    `Sweep of ${safeText(doc.base.model)}: ${doc.points.length} points, ${doc.replications} replications each, seed ${doc.base.seed}, under common random numbers with the base.`,
     `Lead times in ${u}; money a year; net value against the base with its 95% paired interval.`,
     table(header, [baseRow, ...rows]),
     `* on the Pareto front: no other point has both a lower annual cost (economics total plus the payroll of its headcount) and a shorter mean lead time over all items.`,
   ];
+  const precision = experimentPrecision(doc.precision, doc.replications, doc.base, "point");
+  if (precision) lines.push(precision);
   if (doc.points.some((p) => !p.pareto && p.run.unstable.length)) lines.push("unstable: a stage of the point has no steady state (its figures grow with the run); it is on no front.");
   return `${lines.join("\n")}\n`;
 }
