@@ -7,12 +7,11 @@ import { OutputError, checkOutput, writeReport } from "../report/write.js";
 import { checkTableFolder } from "../report/tidy.js";
 import { pointModels, parseVary } from "../experiments/vary.js";
 import { sweep } from "../experiments/sweep.js";
-import { sweepCsv, sweepTables, placeTables, type CsvTable } from "../report/experiments/csv.js";
+import type { CsvTable } from "../report/experiments/csv.js";
 import { place } from "../experiments/place.js";
 import { portfolio } from "../experiments/portfolio.js";
 import { placeText, portfolioText, sweepTable } from "../report/experiments/text.js";
 import { progressBar } from "./progress.js";
-import { placeHtml, sweepHtml } from "../report/experiments/html.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { remoteFor } from "./queue.js";
@@ -51,9 +50,13 @@ function withReports(cmd: Command): Command {
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing)");
 }
 
-function writeOutputs(o: Options, inputs: string[], html: () => string, tables: CsvTable[]): void {
+// The CSV writer and the charts' d3 modules are loaded when an output asks for them (cli/program.ts).
+const csvs = () => import("../report/experiments/csv.js");
+const pages = () => import("../report/experiments/html.js");
+
+async function writeOutputs(o: Options, inputs: string[], html: () => Promise<string>, tables: CsvTable[]): Promise<void> {
   if (o.html) {
-    writeReport(o.html, html(), inputs);
+    writeReport(o.html, await html(), inputs);
     if (!o.quiet) process.stderr.write(`wrote ${safeText(o.html)}\n`);
   }
   if (o.csv) {
@@ -103,11 +106,11 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
     const doc = await sweep(base, models, changes, vary.map((v) => v.path), runOptions(o, signal, base.timeUnit));
     const text = sweepTable(doc);
     if (o.out) {
-      const content = o.out.endsWith(".json") ? json(doc) : o.out.endsWith(".csv") ? await sweepCsv(doc) : text;
+      const content = o.out.endsWith(".json") ? json(doc) : o.out.endsWith(".csv") ? await (await csvs()).sweepCsv(doc) : text;
       writeReport(o.out, content, inputs);
       if (!o.quiet) process.stderr.write(`wrote ${safeText(o.out)}\n`);
     }
-    writeOutputs(o, inputs, () => sweepHtml(doc), o.csv ? await sweepTables(doc) : []);
+    await writeOutputs(o, inputs, async () => (await pages()).sweepHtml(doc), o.csv ? await (await csvs()).sweepTables(doc) : []);
     process.stdout.write(o.json ? json(doc) : text);
   });
 
@@ -124,7 +127,7 @@ export function registerExperimentCommands(program: Command, signal: AbortSignal
     const inputs = base.files ?? [file];
     checkOutputs(o, ["placements.csv", "placement-hires.csv"], inputs);
     const doc = await place(base, { ...runOptions(o, signal, base.timeUnit), hires: o.hires, at });
-    writeOutputs(o, inputs, () => placeHtml(doc), o.csv ? await placeTables(doc) : []);
+    await writeOutputs(o, inputs, async () => (await pages()).placeHtml(doc), o.csv ? await (await csvs()).placeTables(doc) : []);
     process.stdout.write(o.json ? json(doc) : placeText(doc));
   });
 
