@@ -48,22 +48,8 @@ export interface Executor {
   readonly threads: number;
 }
 
-type ThreadPool = Piscina<ThreadTask, ThreadResult>;
-
-/** Threads started before the run knew its models (prestart), for the first pool of their size. */
-let early: { threads: number; pool: ThreadPool } | null = null;
-
-/**
- * Start `threads` pool threads now, for a run about to be set up: the first pool() of that size
- * takes them, already booted. Idle threads never hold the process open (piscina unrefs them), so
- * a run that ends up needing no pool loses only the other cores' time they took to boot.
- */
-export function prestart(threads: number): void {
-  if (!early && threads >= 1) early = { threads, pool: threadPool(threads) };
-}
-
-function threadPool(threads: number): ThreadPool {
-  return new Piscina<ThreadTask, ThreadResult>({
+export function pool(threads: number, signal?: AbortSignal): Executor {
+  const p = new Piscina<ThreadTask, ThreadResult>({
     filename: workerFileFor(fileURLToPath(import.meta.url)),
     minThreads: threads,
     maxThreads: threads,
@@ -73,16 +59,6 @@ function threadPool(threads: number): ThreadPool {
     // its own replications) to hear it and dispatch the next.
     concurrentTasksPerWorker: 2,
   });
-}
-
-export function pool(threads: number, signal?: AbortSignal): Executor {
-  let p: ThreadPool;
-  if (early?.threads === threads) p = early.pool;
-  else {
-    void early?.pool.destroy();
-    p = threadPool(threads);
-  }
-  early = null;
   // A thread compiles a run's models once and keeps them by id (runner/worker.ts). The first
   // tasks of a run carry the models, as many as the threads can hold at once, so that each thread
   // most likely gets them without asking; a thread that still lacks them says so and is sent them.
