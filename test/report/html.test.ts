@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModels, simulateModels } from "../../src/index.js";
 import type { Model } from "../../src/model/types.js";
-import { type CompareDocument, compareDocument } from "../../src/report/compare.js";
+import { type CompareDocument, compareDocument, compareTable } from "../../src/report/compare.js";
 import { runCsv } from "../../src/report/csv.js";
 import { percentiles, runDocument } from "../../src/report/document.js";
 import { escapeHtml } from "../../src/report/html/escape.js";
@@ -172,5 +172,17 @@ describe("HTML report", () => {
     expect(one.split('data-chart="value-stream-map"').length - 1).toBe(2);
     expect(one).toContain('data-table="stages"');
     expect(one).toContain("The flow constraint is");
+  });
+
+  it("says what --precision asked and whether it was met, as the text does (the economics total watched too)", async () => {
+    expect(html).not.toContain("data-precision");
+    const loose = compareDocument(await simulateModels(models, { workers: 1, replications: 2, precision: 0.5 }));
+    const tight = compareDocument(await simulateModels(models, { workers: 1, replications: 2, precision: 1e-6, maxReplications: 10 }));
+    for (const [d, state, klass] of [[loose, "reached", "meta"], [tight, "not reached", "warn"]] as const) {
+      expect(d.base.precision!.reached).toBe(state === "reached");
+      const sentence = compareTable(d).split("\n").find((l) => l.startsWith("Precision"))!;
+      expect(sentence).toContain("every scenario's change in every stream's mean and p85 lead time and in the economics total");
+      expect(htmlReport(d, models)).toContain(`<p class="${klass}" data-precision="${state}">${escapeHtml(sentence)}</p>`);
+    }
   });
 });
