@@ -5,7 +5,7 @@ import { runReplication } from "../flow/replication.js";
 import type { ReplicationTask, TaskResult } from "./protocol.js";
 
 // The main thread runs replications one task at a time on the same model objects: compile each
-// once. (A worker thread receives copies, compiled once per task.)
+// once. (A worker thread receives copies and keeps them compiled by run: runner/worker.ts.)
 const cache = new WeakMap<Model, CompiledModel>();
 function compiledOnce(m: Model): CompiledModel {
   let c = cache.get(m);
