@@ -1,11 +1,6 @@
 import { type Figure, tCritical95 } from "./interval.js";
 import type { Moments } from "./moments.js";
-import { createRequire } from "node:module";
-
-// Student's t CDF, loaded when a p-value is first asked for: its module and the fifty it needs take
-// ~90 ms to load, a fifth of the command line's start-up, and only comparisons ask.
-let tcdf: ((t: number, df: number) => number) | null = null;
-const studentCdf = (t: number, df: number) => (tcdf ??= createRequire(import.meta.url)("@stdlib/stats-base-dists-t-cdf") as (t: number, df: number) => number)(t, df);
+import { studentTwoSidedP } from "./student.js";
 
 /**
  * A figure g(theta) of a vector theta of per-replication statistics, and its 95% interval from the
@@ -49,7 +44,7 @@ export function pValue(e: Estimate): number {
   if (!(e.df >= 1) || !Number.isFinite(e.figure.mean)) return NaN;
   if (e.se === 0) return e.figure.mean === 0 ? 1 : 0;
   const t = Math.abs(e.figure.mean) / e.se;
-  return Math.min(1, 2 * (1 - studentCdf(t, e.df)));
+  return studentTwoSidedP(t, e.df);
 }
 
 /**
