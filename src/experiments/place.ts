@@ -164,7 +164,7 @@ export async function place(base: Model, options: PlaceOptions): Promise<PlaceDo
     screened,
     screenReplications: screened ? screenReps : 0,
     replications: ev.outcome.replications,
-    precision: ev.outcome.precision,
+    precision: ev.doc.base.precision ?? null,
     placements,
     bestVsSecond,
   };

@@ -39,5 +39,5 @@ export async function sweep(base: Model, points: Model[], changes: string[][], v
   // A point with no steady state has figures that grow with the run: it is on no front.
   const front = paretoFront(rows.map((r) => (r.run.unstable.length ? { cost: NaN, leadTime: NaN } : { cost: r.annualCost ?? NaN, leadTime: r.leadTime })));
   rows.forEach((r, i) => (r.pareto = front[i]));
-  return { base: ev.doc.base, vary, replications: ev.outcome.replications, precision: ev.outcome.precision, points: rows };
+  return { base: ev.doc.base, vary, replications: ev.outcome.replications, precision: ev.doc.base.precision ?? null, points: rows };
 }

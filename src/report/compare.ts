@@ -172,6 +172,6 @@ export function compareTable(doc: CompareDocument): string {
   if (growing) out.push("! grows with the length of the run: a stage it crosses is overloaded, so there is no steady state and the interval describes this run length only.");
   for (const w of base.warnings) out.push(`warning (base): ${safeText(w)}`);
   for (const x of base.unstable) if (x.replications > 0) out.push(`UNSTABLE (base): ${x.replications} of ${base.replications} replications hit the work-in-progress cap at ${safeText(x.stage)}; they are left out of the figures.`);
-  if (base.precision) out.push(precisionLine(base.precision, base.replications, base.timeUnit, "scenario", base.economics !== undefined));
+  if (base.precision) out.push(precisionLine(base.precision, base.replications, base.timeUnit));
   return out.join("\n");
 }

@@ -44,7 +44,7 @@ export interface RunDocument {
   /** Stages whose offered load reaches their capacity, from the model alone. */
   warnings: string[];
   /** target and achieved: shares of the value, or with `absolute`, half-widths in timeUnit. */
-  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean };
+  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean; economics: boolean };
   /** What the flow costs a year, where the model has economics (docs/economics.md). */
   economics?: EconomicsDocument;
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number; remote?: string };
@@ -227,7 +227,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     unstable: bad.unstable,
     warnings: stabilityWarnings(model),
     ...(outcome.precision
-      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute } }
+      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute, economics: outcome.precision.economics } }
       : {}),
     ...(outcome.money[index] ? { economics: economicsDocument(model, outcome.money[index]!) } : {}),
     performance: performance(outcome),

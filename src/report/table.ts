@@ -99,11 +99,10 @@ export function constraintLines(doc: RunDocument): string[] {
 
 /**
  * What --precision asked and whether it was met. `of` names what a comparison's models are to the
- * reader (a sweep's points, a placement); `economics`: the models price time, so a relative target
- * also watched the change in the economics total (docs/statistics.md).
+ * reader (a sweep's points, a placement).
  */
-export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number, timeUnit: string, of = "scenario", economics = false): string {
-  const money = economics && !p.absolute ? " and in the economics total" : "";
+export function precisionLine(p: NonNullable<RunDocument["precision"]>, replications: number, timeUnit: string, of = "scenario"): string {
+  const money = p.economics ? " and in the economics total" : "";
   const what =
     p.rule === "lead time mean"
       ? "every stream's mean lead time"

@@ -56,7 +56,15 @@ export interface RunOutcome {
   remote?: string;
   /** What --precision or --precision-abs watched (see worstHalfWidth), and whether it was met:
    * target and worst as shares of the value (relative), or in the base's time unit (absolute). */
-  precision: { target: number; reached: boolean; worst: number; rule: "lead time mean" | "paired change in mean and p85 lead time"; absolute: boolean } | null;
+  precision: {
+    target: number;
+    reached: boolean;
+    worst: number;
+    rule: "lead time mean" | "paired change in mean and p85 lead time";
+    absolute: boolean;
+    /** The change in the economics total was watched too (a relative target, and some pair priced). */
+    economics: boolean;
+  } | null;
 }
 
 /**
@@ -136,7 +144,8 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
       }
       if (!target) break;
       const worst = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
-      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute };
+      const economics = !absolute && money[0] !== null && pairedMoney.some((d) => d !== null);
+      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate.
       const needed = Math.ceil(done * (worst / target) ** 2 * 1.1);

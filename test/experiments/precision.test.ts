@@ -73,7 +73,7 @@ describe("vsm sweep --precision", () => {
     expect(doc.base.replications).toBe(doc.replications);
     for (const p of doc.points) expect(p.run.replications).toBe(doc.replications);
     const worst = worstOf(doc.base, doc.points.map((p) => p.diff), false);
-    expect(worst).toBeCloseTo(doc.precision!.worst, 12);
+    expect(worst).toBeCloseTo(doc.precision!.achieved, 12);
     expect(worst).toBeLessThanOrEqual(0.1);
     expect(doc.precision!.reached).toBe(true);
 
@@ -95,7 +95,7 @@ describe("vsm sweep --precision", () => {
     expect(doc.replications).toBe(12);
     const worst = worstOf(doc.base, doc.points.map((p) => p.diff), false);
     expect(doc.points[0].diff.economics, "the economics total is watched too").toBeDefined();
-    expect(worst).toBeCloseTo(doc.precision!.worst, 12);
+    expect(worst).toBeCloseTo(doc.precision!.achieved, 12);
     expect(worst).toBeGreaterThan(0.001);
     expect(doc.precision!.reached).toBe(false);
     const text = sweepTable(doc);
@@ -122,7 +122,7 @@ describe("vsm sweep --precision", () => {
     const doc = JSON.parse(r.stdout) as SweepDocument;
     expect(doc.precision).toMatchObject({ target: 12, absolute: true });
     const worst = worstOf(doc.base, doc.points.map((p) => p.diff), true);
-    expect(worst).toBeCloseTo(doc.precision!.worst, 12);
+    expect(worst).toBeCloseTo(doc.precision!.achieved, 12);
     expect(doc.precision!.reached).toBe(worst <= 12);
     expect(sweepTable(doc)).toMatch(/Precision: every point's change in every stream's mean and p85 lead time is known within ±[\d.]+ hours \(target ±12 hours\) after \d+ replications\./);
   });
@@ -156,7 +156,7 @@ describe("vsm place --precision", () => {
    * change in the economics total, so none may be wider than the worst the rule saw. */
   function checkShown(doc: PlaceDocument): void {
     const total = Math.abs(doc.base.economics!.total.mean);
-    for (const p of doc.placements) expect(p.netValue.ci95! / total).toBeLessThanOrEqual(doc.precision!.worst * (1 + 1e-12));
+    for (const p of doc.placements) expect(p.netValue.ci95! / total).toBeLessThanOrEqual(doc.precision!.achieved * (1 + 1e-12));
     if (doc.precision!.reached) for (const p of doc.placements) expect(p.netValue.ci95! / total).toBeLessThanOrEqual(doc.precision!.target);
   }
 
@@ -168,10 +168,10 @@ describe("vsm place --precision", () => {
     expect(replications, "screen + verification, each replication counted once").toBe(fixed + doc.replications);
     expect(doc.replications).toBeGreaterThan(PRECISION_MIN_REPLICATIONS);
     expect(doc.precision).toMatchObject({ target: 0.3, absolute: false, reached: true });
-    expect(doc.precision!.worst).toBeLessThanOrEqual(0.3);
+    expect(doc.precision!.achieved).toBeLessThanOrEqual(0.3);
     checkShown(doc);
     expect(placeText(doc)).toContain(
-      `Precision: every placement's change in every stream's mean and p85 lead time and in the economics total (as a share of the base value) is known within ±${num(doc.precision!.worst * 100)}% (target ±30%) after ${doc.replications} replications. The screen's ${fixed} replications a placement are fixed: the rule applies to the verified placements.`,
+      `Precision: every placement's change in every stream's mean and p85 lead time and in the economics total (as a share of the base value) is known within ±${num(doc.precision!.achieved * 100)}% (target ±30%) after ${doc.replications} replications. The screen's ${fixed} replications a placement are fixed: the rule applies to the verified placements.`,
     );
     expect(placeHtml(doc)).toContain('data-precision="reached">Precision: every placement');
 

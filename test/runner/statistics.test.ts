@@ -105,6 +105,23 @@ describe("--precision", () => {
     expect(compareTable(short)).toMatch(/Precision NOT reached: .* known only within ±\d[\d.]* days after 12 replications \(target ±0\.001\d* days\)/);
     await expect(compare(base, [faster], { precision: 0.01, precisionAbs: 0.1, workers: 1 })).rejects.toThrow(/give one target, not both/);
   });
+
+  it("says the economics total was watched only when some pair is priced and the target is relative", async () => {
+    const economics = { costPerPerson: 100000 };
+    const priced = validateModel(mm1(0.5, { horizon: 200, economics }), "priced.yaml");
+    const pricedFaster = validateModel(mm1(0.5, { horizon: 200, economics, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "faster.yaml");
+    const unpriced = validateModel(mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "unpriced.yaml");
+    const sentence = (d: Awaited<ReturnType<typeof compare>>) => compareTable(d).split("\n").find((l) => l.startsWith("Precision"))!;
+    const both = await compare(priced, [pricedFaster], { replications: 2, precision: 0.5, seed: 2, workers: 1 });
+    expect(both.base.precision!.economics).toBe(true);
+    expect(sentence(both)).toContain("and in the economics total");
+    // The base prices time, its future state does not: no pair is priced, nothing about money was watched.
+    const one = await compare(priced, [unpriced], { replications: 2, precision: 0.5, seed: 2, workers: 1 });
+    expect(one.base.precision!.economics).toBe(false);
+    expect(sentence(one)).not.toContain("economics");
+    const abs = await compare(priced, [pricedFaster], { replications: 2, precisionAbs: 1, seed: 2, workers: 1 });
+    expect(abs.base.precision!.economics).toBe(false);
+  });
 });
 
 describe("significance marks", () => {

@@ -1,6 +1,5 @@
 import type { DiffDocument, RunDocument } from "../document.js";
 import type { Figure } from "../../stats/interval.js";
-import type { RunOutcome } from "../../runner/run.js";
 
 /*
  * The documents of the experiments over many models of one base (src/experiments: sweep, place,
@@ -9,11 +8,12 @@ import type { RunOutcome } from "../../runner/run.js";
  */
 
 /**
- * What --precision or --precision-abs asked and whether the run met it (the runner's outcome as
- * is): `target` and `worst` (the widest 95% half-width watched) are shares of the base value, or
- * with `absolute`, times in the base's time unit. The rule is compare's (docs/statistics.md).
+ * What --precision or --precision-abs asked and whether the run met it, as a run's and a
+ * comparison's documents say it (RunDocument.precision): `target` and `achieved` (the widest 95%
+ * half-width watched) are shares of the base value, or with `absolute`, times in the base's time
+ * unit. The rule is compare's (docs/statistics.md).
  */
-export type PrecisionOutcome = NonNullable<RunOutcome["precision"]>;
+export type PrecisionOutcome = NonNullable<RunDocument["precision"]>;
 
 /** The JSON document of `vsm sweep --json` (add freely, never rename). */
 export interface SweepDocument {

@@ -11,7 +11,7 @@ import { type PlaceDocument, type PortfolioDocument, type PrecisionOutcome, type
  */
 export function experimentPrecision(p: PrecisionOutcome | null, replications: number, base: RunDocument, of: "point" | "placement", screenReplications = 0): string {
   if (!p) return "";
-  const line = precisionLine({ ...p, achieved: p.worst }, replications, base.timeUnit, of, base.economics !== undefined);
+  const line = precisionLine(p, replications, base.timeUnit, of);
   return screenReplications > 0 ? `${line} The screen's ${screenReplications} replications a placement are fixed: the rule applies to the verified placements.` : line;
 }
 

@@ -20,10 +20,10 @@ import { comparisonTable, runTables } from "./tables.js";
  * figures alone do not hold.
  */
 /** What --precision asked and whether it was met, as the text says it; a warning when it was not. */
-function precisionHtml(base: RunDocument, comparison: boolean): string {
+function precisionHtml(base: RunDocument): string {
   const p = base.precision;
   if (!p) return "";
-  const sentence = precisionLine(p, base.replications, base.timeUnit, "scenario", comparison && base.economics !== undefined);
+  const sentence = precisionLine(p, base.replications, base.timeUnit);
   return `<p class="${p.reached ? "meta" : "warn"}" data-precision="${p.reached ? "reached" : "not reached"}">${escapeHtml(sentence)}</p>`;
 }
 
@@ -38,7 +38,7 @@ export function htmlReport(doc: RunDocument | CompareDocument, models: Model[]):
   const body: string[] = [];
   body.push(`<header><h1>${escapeHtml(base.model)}</h1>`);
   body.push(
-    `<p class="meta">${cmp ? `Against ${cmp.scenarios.length} future state${cmp.scenarios.length === 1 ? "" : "s"}, ${base.replications} paired replications (common random numbers)` : `${base.replications} replications`}, seed ${base.seed}, generator ${escapeHtml(base.generator)}; ${num(base.horizon)} ${u}s measured after ${num(base.warmup)} ${u}s of warm-up; times in ${u}s. Source: ${escapeHtml(base.source)}</p>${precisionHtml(base, cmp !== null)}</header>`,
+    `<p class="meta">${cmp ? `Against ${cmp.scenarios.length} future state${cmp.scenarios.length === 1 ? "" : "s"}, ${base.replications} paired replications (common random numbers)` : `${base.replications} replications`}, seed ${base.seed}, generator ${escapeHtml(base.generator)}; ${num(base.horizon)} ${u}s measured after ${num(base.warmup)} ${u}s of warm-up; times in ${u}s. Source: ${escapeHtml(base.source)}</p>${precisionHtml(base)}</header>`,
   );
   body.push(`<section class="answer" data-section="answer"><h2>The answer</h2>${cmp ? answerTable(cmp) : `<ul>${answer(doc).map((l) => `<li>${l}</li>`).join("")}</ul>`}</section>`);
 
