@@ -50,7 +50,7 @@ function withReports(cmd: Command): Command {
     .option("--csv <dir>", "also write tidy CSV tables into this folder (made if missing)");
 }
 
-// The CSV writer and the charts' d3 modules are loaded when an output asks for them (cli/program.ts).
+// The CSV writer and the charts' d3 modules are loaded when an output asks for them (as in cli/main.ts).
 const csvs = () => import("../report/experiments/csv.js");
 const pages = () => import("../report/experiments/html.js");
 

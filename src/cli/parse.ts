@@ -24,7 +24,7 @@ export const share = (name: string) => (v: string) => {
 
 const bare = (v: string) => (/^\s*[\d.]+\s*$/.test(v) ? Number(v) : v);
 
-/** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded (precisionAbsIn). */
+/** --precision-abs: a duration, checked here; converted to the base model's time unit once it is loaded (precisionRunOptions). */
 const duration = (v: string) => {
   const n = toTimeUnit(bare(v), "day");
   if (typeof n === "string" || !(n > 0)) throw new InvalidArgumentError(`--precision-abs must be a time greater than zero: ${DURATION_HINT} (got ${JSON.stringify(v)})`);

@@ -46,6 +46,8 @@ export interface Executor {
   run(task: ReplicationTask): Promise<TaskResult>;
   close(): Promise<void>;
   readonly threads: number;
+  /** Tasks sent with their models (the rest named them by id): what the copies cost, counted. */
+  readonly modelsSent?: number;
 }
 
 export function pool(threads: number, signal?: AbortSignal): Executor {
@@ -64,18 +66,26 @@ export function pool(threads: number, signal?: AbortSignal): Executor {
   // most likely gets them without asking; a thread that still lacks them says so and is sent them.
   const ids = new WeakMap<Model[], { id: number; sent: number }>();
   let next = 0;
+  let modelsSent = 0;
   const run = async (task: ReplicationTask): Promise<TaskResult> => {
     let known = ids.get(task.models);
     if (!known) ids.set(task.models, (known = { id: next++, sent: 0 }));
     const carry = known.sent < 2 * threads;
-    if (carry) known.sent++;
+    if (carry) {
+      known.sent++;
+      modelsSent++;
+    }
     const answer = await p.run({ ...task, models: carry ? task.models : null, modelsId: known.id }, { signal });
     if (!("needModels" in answer)) return answer;
+    modelsSent++;
     return (await p.run({ ...task, modelsId: known.id }, { signal })) as TaskResult;
   };
   return {
     threads,
     run,
     close: () => p.destroy(),
+    get modelsSent() {
+      return modelsSent;
+    },
   };
 }

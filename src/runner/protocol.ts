@@ -27,7 +27,7 @@ export type TaskResult = {
 };
 
 /**
- * A task as it crosses to a pool thread (runner/executor.ts). Copying six models to a thread and
+ * A task as it crosses to a pool thread (runner/executor.ts). Copying seven models (the example's compare) to a thread and
  * compiling them there cost more than the replication itself once tasks were a replication each
  * (3.4 of 15.5 ms on the example's compare), so a thread keeps the models it compiled by `modelsId`,
  * and most tasks carry `models: null`.

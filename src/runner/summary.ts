@@ -226,8 +226,8 @@ export class PairedDiff {
   pairs = 0;
   included = 0;
   private readonly buf = new Float64Array(4);
-  /** The lead times are the Summaries' own (see above). */
-  private sharing: boolean;
+  /** The lead times are the Summaries' own (see above), while this is set. */
+  private sharing: { base: Summary; scenario: Summary } | null;
 
   /** With `summaries`, the base's and the scenario's, fed the same replications after this. */
   constructor(baseStreams: string[], baseStages: string[], streams: string[], stages: string[], summaries?: { base: Summary; scenario: Summary }) {
@@ -239,14 +239,18 @@ export class PairedDiff {
     this.leadTimes = baseStreams.map((_, i) =>
       summaries && pair.has(i) ? [summaries.scenario.leadTimes[pair.get(i)!], summaries.base.leadTimes[i]] : [new PooledQuantiles(), new PooledQuantiles()],
     );
-    this.sharing = summaries !== undefined;
+    this.sharing = summaries ?? null;
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
+    if (this.sharing && (this.sharing.base.replications !== this.pairs || this.sharing.scenario.replications !== this.pairs)) {
+      // Copies taken after a Summary saw this replication would hold it: every figure silently off.
+      throw new Error("PairedDiff.add: a replication must reach the pair before the two Summaries");
+    }
     this.pairs++;
     if (this.sharing && !base.unstable !== !scenario.unstable) {
       for (const [i] of this.streamPairs) this.leadTimes[i] = [this.leadTimes[i][0].clone(), this.leadTimes[i][1].clone()];
-      this.sharing = false;
+      this.sharing = null;
     }
     if (base.unstable || scenario.unstable) return;
     this.included++;

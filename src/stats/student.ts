@@ -8,18 +8,22 @@
  */
 export function studentTwoSidedP(t: number, df: number): number {
   if (!(df > 0) || Number.isNaN(t)) return NaN;
-  if (!Number.isFinite(t)) return 0;
-  const x = df / (df + t * t);
-  return Math.min(1, Math.max(0, incompleteBeta(df / 2, 0.5, x)));
+  const r = (t * t) / df;
+  if (r === Infinity) return 0;
+  if (r === 0) return 1;
+  // x = df / (df + t^2) and 1 - x, each without the other's rounding: x rounds to 1 when t is
+  // small against df, and 1 - x would then lose every digit of a p near 1.
+  return Math.min(1, Math.max(0, incompleteBeta(df / 2, 0.5, 1 / (1 + r), r / (1 + r))));
 }
 
-/** The regularized incomplete beta function I_x(a, b), 0 <= x <= 1. */
-export function incompleteBeta(a: number, b: number, x: number): number {
+/** The regularized incomplete beta function I_x(a, b), 0 <= x <= 1, with y = 1 - x (given when the
+ * caller has it more exactly than 1 - x). NaN if the continued fraction does not converge. */
+export function incompleteBeta(a: number, b: number, x: number, y = 1 - x): number {
   if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+  if (y <= 0) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(y));
   // The fraction converges fast on the side of the mean a / (a + b); the other side by symmetry.
-  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b;
+  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, y)) / b;
 }
 
 const TINY = 1e-300;
@@ -33,7 +37,7 @@ function betaFraction(a: number, b: number, x: number): number {
   if (Math.abs(d) < TINY) d = TINY;
   d = 1 / d;
   let h = d;
-  for (let m = 1; m <= 10_000; m++) {
+  for (let m = 1; m <= 1000; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
     d = 1 + aa * d;
@@ -50,9 +54,9 @@ function betaFraction(a: number, b: number, x: number): number {
     d = 1 / d;
     const step = d * c;
     h *= step;
-    if (Math.abs(step - 1) < 1e-15) break;
+    if (Math.abs(step - 1) < 1e-15) return h;
   }
-  return h;
+  return NaN; // not converged (the figures here need a few dozen terms)
 }
 
 // Lanczos (g = 7, 9 terms): relative error near 1e-15 for x > 0.

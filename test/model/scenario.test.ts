@@ -86,6 +86,21 @@ describe("the shipped scenarios", () => {
     expect(m.streams).toEqual(base.streams);
   });
 
+  it("loadModels reads a base shared by several scenarios once, and each model keeps its own copy", () => {
+    // The base is parsed once for all of them; a nested change one scenario makes must reach no other.
+    tmp.write("deeper.yaml", "name: deeper\nbase: base.yaml\nchanges:\n  stages:\n    dev:\n      processTime: { mean: 2 }\n");
+    tmp.write("wider.yaml", "name: wider\nbase: base.yaml\nchanges:\n  stages:\n    dev: { servers: 5 }\n");
+    const { models } = loadModels([join(tmp.dir, "base.yaml"), join(tmp.dir, "deeper.yaml"), join(tmp.dir, "wider.yaml"), join(tmp.dir, "deeper.yaml")]);
+    const alone = (f: string) => content(loadModel(join(tmp.dir, f)));
+    expect(models.map(content)).toEqual([alone("base.yaml"), alone("deeper.yaml"), alone("wider.yaml"), alone("deeper.yaml")]);
+    expect(models[1].stages.dev.processTime).toMatchObject({ mean: 2 });
+    expect(models[2].stages.dev.processTime).toEqual(models[0].stages.dev.processTime);
+    expect(models[2].stages.dev.servers).toBe(5);
+    expect(models[0].stages.dev.servers).toBe(3);
+    // Two loads of one file are two models, not one object.
+    expect(models[3].stages).not.toBe(models[1].stages);
+  });
+
   it("daily-arch-review changes the architecture board's batch and nothing else", () => {
     const base = content(loadModel(join(ROOT, "models/acme-saas.yaml")));
     const daily = content(loadModel(join(SCENARIO_DIR, "daily-arch-review.yaml")));

@@ -43,4 +43,31 @@ describe("paired lead-time quantiles shared with the models' own", () => {
     });
     expect(figures(own).every((x) => x === null || Number.isFinite(x))).toBe(true);
   });
+
+  it("hold through the runner, where the work-in-progress cap stops some twins and not others", async () => {
+    // Loads 0.9 and 0.945 under a cap of 50 items: at seed 5, 4 pairs stopped together, 6 apart, 30 not.
+    const short = loadModel(resolve("bench/models/mm2.yaml"), { set: ["horizon=100", "warmup=10"] });
+    const slow = loadModel(resolve("bench/models/mm2.yaml"), { set: ["horizon=100", "warmup=10", "stages.s.processTime.mean=0.21"] });
+    const reps: ReplicationResult[][] = [];
+    const outcome = await simulateModels([short, slow], { replications: 40, workers: 1, seed: 5, maxWip: 50, onReplication: (r) => reps.push([...r]) });
+    expect(reps.filter(([b, s]) => !b.unstable !== !s.unstable).length).toBeGreaterThan(0);
+    expect(reps.filter(([b, s]) => b.unstable && s.unstable).length).toBeGreaterThan(0);
+    expect(reps.filter(([b, s]) => !b.unstable && !s.unstable).length).toBeGreaterThan(2);
+    const [bs, bg] = [Object.keys(base.streams), Object.keys(base.stages)];
+    const own = new PairedDiff(bs, bg, Object.keys(slow.streams), Object.keys(slow.stages));
+    for (const [b, s] of reps) own.add(b, s);
+    const quantiles = (d: PairedDiff) => bs.flatMap((_, i) => (["leadTimeP50", "leadTimeP85", "leadTimeP95"] as const).map((f) => d.stream(i, f).difference.figure));
+    expect(quantiles(outcome.diffs[0])).toEqual(quantiles(own));
+  });
+
+  it("refuse a replication the Summaries saw first", async () => {
+    const reps: ReplicationResult[][] = [];
+    await simulateModels([base, busier], { replications: 2, workers: 1, seed: 3, onReplication: (r) => reps.push([...r]) });
+    const ids = [Object.keys(base.streams), Object.keys(base.stages)] as const;
+    const summaries = { base: new Summary(ids[0].length, ids[1].length), scenario: new Summary(ids[0].length, ids[1].length) };
+    const pair = new PairedDiff(ids[0], ids[1], ids[0], ids[1], summaries);
+    summaries.base.add(reps[0][0]);
+    summaries.scenario.add(reps[0][1]);
+    expect(() => pair.add(reps[0][0], reps[0][1])).toThrow(/before the two Summaries/);
+  });
 });

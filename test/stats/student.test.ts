@@ -5,8 +5,9 @@ import { incompleteBeta, logGamma, studentTwoSidedP } from "../../src/stats/stud
 /** Student's t p-values (stats/student.ts) against @stdlib's t CDF, the library they replace. */
 describe("Student's t two-sided p-value", () => {
   it("matches @stdlib's t CDF over small and large degrees of freedom and t", () => {
+    // df is replications - 1: well below 1e6, past which the log-gammas cancel to ~1e-9 relative.
     for (const df of [1, 2, 3, 4.5, 9, 29, 99, 999, 1e5]) {
-      for (const t of [0, 0.01, 0.1, 0.5, 1, 1.96, 2.5, 4, 10, 40, 300]) {
+      for (const t of [0, 1e-6, 0.01, 0.1, 0.5, 1, 1.96, 2.5, 4, 10, 40, 300, 1e100]) {
         // The lower tail, doubled: no cancellation where p is tiny.
         const expected = Math.min(1, 2 * tcdf(-t, df));
         const got = studentTwoSidedP(t, df);
@@ -19,6 +20,7 @@ describe("Student's t two-sided p-value", () => {
     expect(studentTwoSidedP(-2.1, 7)).toBe(studentTwoSidedP(2.1, 7));
     expect(studentTwoSidedP(0, 5)).toBe(1);
     expect(studentTwoSidedP(Infinity, 5)).toBe(0);
+    expect(studentTwoSidedP(1e200, 5)).toBe(0); // t^2 overflows: as far out as infinity
     expect(studentTwoSidedP(1, 0)).toBeNaN();
     expect(studentTwoSidedP(NaN, 3)).toBeNaN();
   });

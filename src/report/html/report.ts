@@ -12,13 +12,6 @@ import { paretoChart } from "./pareto.js";
 import { streamMap } from "./streammap.js";
 import { comparisonTable, runTables } from "./tables.js";
 
-/**
- * One self-contained HTML page of a run or a comparison: the answer first, then the organization
- * map, a value stream map per stream (base and future states side by side), the lead-time
- * distributions, the comparison tables and the money. `models[0]` is the base, then each
- * scenario's model in the document's order: the maps need routes, gates and rework, which the
- * figures alone do not hold.
- */
 /** What --precision asked and whether it was met, as the text says it; a warning when it was not. */
 function precisionHtml(base: RunDocument): string {
   const p = base.precision;
@@ -27,6 +20,13 @@ function precisionHtml(base: RunDocument): string {
   return `<p class="${p.reached ? "meta" : "warn"}" data-precision="${p.reached ? "reached" : "not reached"}">${escapeHtml(sentence)}</p>`;
 }
 
+/**
+ * One self-contained HTML page of a run or a comparison: the answer first, then the organization
+ * map, a value stream map per stream (base and future states side by side), the lead-time
+ * distributions, the comparison tables and the money. `models[0]` is the base, then each
+ * scenario's model in the document's order: the maps need routes, gates and rework, which the
+ * figures alone do not hold.
+ */
 export function htmlReport(doc: RunDocument | CompareDocument, models: Model[]): string {
   const cmp = "scenarios" in doc ? doc : null;
   const base = cmp ? cmp.base : (doc as RunDocument);
