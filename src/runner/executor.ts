@@ -15,6 +15,18 @@ import type { ReplicationTask, TaskResult, ThreadResult, ThreadTask } from "./pr
  * 150 1.05x (0.3 s on one thread; estimated 0.22 s), 200 1.14x.
  */
 export const POOL_WORTH_SECONDS = 0.2;
+/**
+ * And this much more for every model after the first: a helper compiles and warms each model of a
+ * comparison before it pays. The example against its six scenarios, `vsm compare`, 2 workers
+ * against 1, medians of 7 alternating on 2 cores: 30 replications (estimated 0.31 s) 0.92x, 60
+ * (0.62 s) 1.17x; so the pool starts from about 0.4 s for seven models.
+ */
+export const POOL_WORTH_SECONDS_PER_MODEL = 0.035;
+
+/** The estimated work above which a run of `models` models starts a pool. */
+export function poolWorthSeconds(models: number): number {
+  return POOL_WORTH_SECONDS + POOL_WORTH_SECONDS_PER_MODEL * Math.max(0, models - 1);
+}
 /** What an event costs on one thread, from cold to warm, on the example model: the estimate of a
  * run's work before any replication has been timed (model/analysis.ts estimates the events). */
 export const SECONDS_PER_EVENT = 150e-9;

@@ -4,7 +4,7 @@ import { loopFor } from "../flow/replication.js";
 import type { ReplicationResult } from "../flow/results.js";
 import { estimatedEvents } from "../model/analysis.js";
 import { inTimeUnit } from "../model/convert.js";
-import { type Executor, POOL_WORTH_SECONDS, SECONDS_PER_EVENT, defaultWorkers, pool } from "./executor.js";
+import { type Executor, SECONDS_PER_EVENT, defaultWorkers, pool, poolWorthSeconds } from "./executor.js";
 import type { RemoteExecutor, ReplicationTask } from "./protocol.js";
 import { PairedDiff, Summary } from "./summary.js";
 import { MoneySummary, PairedMoney, moneyVector } from "./money.js";
@@ -114,11 +114,11 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
   // nothing waits idle. The helpers boot on their own cores while replications start here, and
   // take work as soon as they are up; the run never waits for them (see runRange). Threads still
   // cost their start and warm-up, on cores the main thread's own warm-up would use, so a pool is
-  // started only for runs estimated at more than POOL_WORTH_SECONDS of work.
+  // started only for runs estimated at more than poolWorthSeconds of work.
   const timing = { perReplication: Infinity, helped: false };
   const estimate = events.reduce((sum, e) => sum + e, 0) * SECONDS_PER_EVENT;
   // Before any replication has been timed, the estimate; then what one took here.
-  const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * (Number.isFinite(timing.perReplication) ? timing.perReplication : estimate) > POOL_WORTH_SECONDS;
+  const worthPool = (n: number) => workers > 1 && n >= 2 * workers && n * (Number.isFinite(timing.perReplication) ? timing.perReplication : estimate) > poolWorthSeconds(models.length);
   let helpers: Executor | null = null;
   let precision: RunOutcome["precision"] = null;
   // Each model's loop, for the events one thread will run of it in the first round (each model

@@ -8,7 +8,7 @@ import { ensureBuilt, vsm } from "../fixtures/cli.js";
 
 beforeAll(() => ensureBuilt());
 
-const HEAVY = ["models/acme-saas.yaml", "-r", "16", "--set", "horizon=1200", "--json", "-q"];
+const HEAVY = ["models/acme-saas.yaml", "-r", "24", "--set", "horizon=1200", "--json", "-q"];
 
 /** The document without its performance figures (wall time, threads), and the threads used. */
 function strip(text: string): { doc: unknown; workers: number } {
