@@ -44,7 +44,9 @@ export interface RunDocument {
   /** Stages whose offered load reaches their capacity, from the model alone. */
   warnings: string[];
   /** target and achieved: shares of the value, or with `absolute`, half-widths in timeUnit. */
-  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean; economics: boolean };
+  /** `widest`: the watched figure whose half-width is `achieved`, in words (e.g. "Self-service
+   * environments: payments, p85 lead time"); null before any has an interval. */
+  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean; economics: boolean; widest: string | null };
   /** What the flow costs a year, where the model has economics (docs/economics.md). */
   economics?: EconomicsDocument;
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number; remote?: string };
@@ -227,7 +229,7 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     unstable: bad.unstable,
     warnings: stabilityWarnings(model),
     ...(outcome.precision
-      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute, economics: outcome.precision.economics } }
+      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute, economics: outcome.precision.economics, widest: widestWords(outcome) } }
       : {}),
     ...(outcome.money[index] ? { economics: economicsDocument(model, outcome.money[index]!) } : {}),
     performance: performance(outcome),
@@ -335,4 +337,13 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff, baseDo
   );
   family.forEach((x, k) => (x.f.significant = reject[k] && x.big && !x.f.unstable));
   return { included: d.included, streams, stages };
+}
+
+/** The figure --precision found widest, in words: the scenario (in a comparison), the stream, the figure. */
+function widestWords(outcome: RunOutcome): string | null {
+  const w = outcome.precision?.widest;
+  if (!w) return null;
+  const base = outcome.models[0];
+  const figure = w.figure === "economics" ? "the economics total" : `${Object.keys(base.streams)[w.stream!]}, ${w.figure === "leadTimeP85" ? "p85" : "mean"} lead time`;
+  return outcome.diffs.length ? `${outcome.models[w.model].name}: ${figure}` : figure;
 }

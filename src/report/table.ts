@@ -108,9 +108,10 @@ export function precisionLine(p: NonNullable<RunDocument["precision"]>, replicat
       ? "every stream's mean lead time"
       : `every ${of}'s change in every stream's mean and p85 lead time${money}${p.absolute ? "" : " (as a share of the base value)"}`;
   const amount = (x: number) => (!Number.isFinite(x) ? "-" : p.absolute ? `${num(x)} ${timeUnit}s` : `${num(x * 100)}%`);
-  return p.reached
-    ? `Precision: ${what} is known within ±${amount(p.achieved)} (target ±${amount(p.target)}) after ${replications} replications.`
-    : `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}); raise --max-replications.`;
+  if (p.reached) return `Precision: ${what} is known within ±${amount(p.achieved)} (target ±${amount(p.target)}) after ${replications} replications.`;
+  // Which figure holds the run back: often one future state's, whose noise pairing cannot cancel.
+  const widest = p.widest ? `; the widest: ${safeText(p.widest)}` : "";
+  return `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}${widest}); raise --max-replications.`;
 }
 
 /**

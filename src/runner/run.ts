@@ -64,6 +64,9 @@ export interface RunOutcome {
     absolute: boolean;
     /** The change in the economics total was watched too (a relative target, and some pair priced). */
     economics: boolean;
+    /** The figure with the widest half-width: which model (its index; in a comparison a scenario's),
+     * which stream (its index in the base; null for the economics total) and which figure. */
+    widest: Widest | null;
   } | null;
 }
 
@@ -143,9 +146,9 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
         await runRange(helpers, done, total, task, merge, timing, options.signal, !long);
       }
       if (!target) break;
-      const worst = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
+      const { worst, widest } = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
       const economics = !absolute && money[0] !== null && pairedMoney.some((d) => d !== null);
-      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics };
+      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics, widest };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate.
       const needed = Math.ceil(done * (worst / target) ** 2 * 1.1);
@@ -283,35 +286,44 @@ export const PRECISION_MIN_REPLICATIONS = 10;
  * A stream that completes nothing (or items of lead time 0) has no interval to narrow: more
  * replications cannot help it, so it does not hold the others back.
  */
-function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[], absolute: boolean): number {
+function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[], absolute: boolean): { worst: number; widest: Widest | null } {
   let worst = 0;
-  const watch = (hw: number | null, n: number, of: number) => {
+  let widest: Widest | null = null;
+  const watch = (hw: number | null, n: number, of: number, at: Widest) => {
     if (n === 0 || !(Math.abs(of) > 0) || !Number.isFinite(of)) return;
-    worst = Math.max(worst, hw === null ? Infinity : absolute ? hw : hw / Math.abs(of));
+    const w = hw === null ? Infinity : absolute ? hw : hw / Math.abs(of);
+    if (widest === null || w > worst) [worst, widest] = [w, at];
   };
   if (diffs.length === 0) {
-    for (const s of summaries) {
+    summaries.forEach((s, model) => {
       for (let i = 0; i < s.nStreams; i++) {
         const f = s.stream(i, "leadTimeMean").figure;
-        watch(f.ci95, f.n, f.mean);
+        watch(f.ci95, f.n, f.mean, { model, stream: i, figure: "leadTimeMean" });
       }
-    }
-    return worst;
+    });
+    return { worst, widest };
   }
   const base = summaries[0];
-  for (const d of diffs) {
+  diffs.forEach((d, k) => {
     for (let i = 0; i < base.nStreams; i++) {
       for (const name of ["leadTimeMean", "leadTimeP85"] as const) {
         const change = d.stream(i, name).difference.figure;
-        watch(change.ci95, change.n, base.stream(i, name).figure.mean);
+        watch(change.ci95, change.n, base.stream(i, name).figure.mean, { model: k + 1, stream: i, figure: name });
       }
     }
-  }
+  });
   // And the change in what the flow costs a year, where the models price it.
-  for (const d of pairedMoney) {
-    if (!d || !baseMoney) continue;
+  pairedMoney.forEach((d, k) => {
+    if (!d || !baseMoney) return;
     const change = d.total("total").figure;
-    watch(change.ci95, change.n, baseMoney.total("total").figure.mean);
-  }
-  return worst;
+    watch(change.ci95, change.n, baseMoney.total("total").figure.mean, { model: k + 1, stream: null, figure: "economics" });
+  });
+  return { worst, widest };
+}
+
+/** Where the widest watched half-width is (see worstHalfWidth). */
+export interface Widest {
+  model: number;
+  stream: number | null;
+  figure: "leadTimeMean" | "leadTimeP85" | "economics";
 }

@@ -102,7 +102,10 @@ describe("--precision", () => {
     expect(compareTable(met)).toMatch(new RegExp(`Precision: every scenario's change in every stream's mean and p85 lead time is known within ±0\\.0\\d+ days \\(target ±0\\.1\\d* days\\) after ${met.base.replications} replications\\.`));
     const short = await compare(base, [faster], { replications: 2, precisionAbs: 0.001, maxReplications: 12, seed: 2, workers: 1 });
     expect(short.base.precision).toMatchObject({ absolute: true, reached: false });
-    expect(compareTable(short)).toMatch(/Precision NOT reached: .* known only within ±\d[\d.]* days after 12 replications \(target ±0\.001\d* days\)/);
+    expect(compareTable(short)).toMatch(/Precision NOT reached: .* known only within ±\d[\d.]* days after 12 replications \(target ±0\.001\d* days; the widest: [^:]+: work, (mean|p85) lead time\)/);
+    // The widest named is the one whose half-width the rule reports.
+    const w = short.base.precision!.widest!.endsWith("p85 lead time") ? "p85" : "mean";
+    expect(short.scenarios[0].diff.streams.work.leadTime[w].ci95).toBe(short.base.precision!.achieved);
     await expect(compare(base, [faster], { precision: 0.01, precisionAbs: 0.1, workers: 1 })).rejects.toThrow(/give one target, not both/);
   });
 
