@@ -115,6 +115,18 @@ for (const phase of ['win', 'pre']) {
 }
 
 /** The replication's controls (each of expectation 0), in `columns` order. */
+/** Stream i's arrivals in replication `replication` up to time `until`: their times and item numbers,
+ * replayed from the stream's own arrival draws (as the simulation makes them). */
+function* arrivalsOf(replication, i, until) {
+  const arrivals = RandomStream.derive(seed, replication, `arrivals:${plan[i].id}`);
+  let t = 0;
+  for (let k = 0; ; k++) {
+    t += sample(base.interarrival[i], arrivals);
+    if (t > until) return;
+    yield { t, k };
+  }
+}
+
 function controls(replication) {
   const keys = drawKeys(base, seed, replication);
   const out = [];
@@ -124,14 +136,10 @@ function controls(replication) {
   ];
   for (const [a, b] of windows) {
     plan.forEach((p, i) => {
-      const arrivals = RandomStream.derive(seed, replication, `arrivals:${p.id}`);
       const E = p.expected(a, b);
       const sums = p.steps.map((s) => ({ need: 0, g: new Float64Array(s.g.length) }));
-      let t = 0;
       let count = 0;
-      for (let k = 0; ; k++) {
-        t += sample(base.interarrival[i], arrivals);
-        if (t > b) break;
+      for (const { t, k } of arrivalsOf(replication, i, b)) {
         if (t <= a) continue;
         count++;
         const key = itemKey(keys.item[i], k);
@@ -173,11 +181,7 @@ function syntheticEnv(replication) {
   const keys = drawKeys(base, seed, replication);
   const items = [];
   plan.forEach((p, i) => {
-    const arrivals = RandomStream.derive(seed, replication, `arrivals:${p.id}`);
-    let t = 0;
-    for (let k = 0; ; k++) {
-      t += sample(base.interarrival[i], arrivals);
-      if (t > base.end) break;
+    for (const { t, k } of arrivalsOf(replication, i, base.end)) {
       const key = itemKey(keys.item[i], k);
       const need = (s) => s.bit < 0 || (keyedDraw(keys.route[base.optionalStart[i] + s.bit], key, 0) >>> 0) * TWO32 < s.p;
       const draw = (s) => {
@@ -269,11 +273,7 @@ function checkReplay(replication) {
   const all = [];
   const counts = base.streamIds.map(() => 0);
   plan.forEach((p, i) => {
-    const arrivals = RandomStream.derive(seed, replication, `arrivals:${p.id}`);
-    let t = 0;
-    for (let k = 0; ; k++) {
-      t += sample(base.interarrival[i], arrivals);
-      if (t > base.end) break;
+    for (const { t, k } of arrivalsOf(replication, i, base.end)) {
       if (t > base.warmup) counts[i]++;
       all.push({ t, i, k });
     }

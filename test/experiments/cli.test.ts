@@ -4,24 +4,11 @@
  * before anything runs. The Acme model over 1200 days is heavy enough for the runner to start a pool.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, vsm } from "../fixtures/cli.js";
+import { ensureBuilt, vsm, withoutPerformance } from "../fixtures/cli.js";
 
 beforeAll(() => ensureBuilt());
 
 const HEAVY = ["models/acme-saas.yaml", "-r", "24", "--set", "horizon=1200", "--json", "-q"];
-
-/** The document without its performance figures (wall time, threads), and the threads used. */
-function strip(text: string): { doc: unknown; workers: number } {
-  let workers = -1;
-  const doc = JSON.parse(text, (k, v) => {
-    if (k === "performance") {
-      workers = Math.max(workers, v.workers);
-      return undefined;
-    }
-    return v;
-  });
-  return { doc, workers };
-}
 
 async function twice(args: string[]) {
   // One after the other: a pool's helpers that share the cores with another run lose every race
@@ -30,8 +17,8 @@ async function twice(args: string[]) {
   const two = await vsm([...args, "--workers", "2"]);
   expect(one.status, one.stderr).toBe(0);
   expect(two.status, two.stderr).toBe(0);
-  const a = strip(one.stdout);
-  const b = strip(two.stdout);
+  const a = withoutPerformance(one.stdout);
+  const b = withoutPerformance(two.stdout);
   expect(a.workers, "--workers 1 runs in-process").toBe(0);
   expect(b.workers, "--workers 2 must really use a pool here (make the run heavier if not)").toBe(2);
   expect(JSON.stringify(b.doc)).toBe(JSON.stringify(a.doc));

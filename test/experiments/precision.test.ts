@@ -16,7 +16,7 @@ import { placeText, sweepTable } from "../../src/report/experiments/text.js";
 import { placeHtml, sweepHtml } from "../../src/report/experiments/html.js";
 import { precisionRunOptions } from "../../src/cli/parse.js";
 import { num } from "../../src/report/format.js";
-import { ensureBuilt, hasStackTrace, scratch, vsm } from "../fixtures/cli.js";
+import { ensureBuilt, hasStackTrace, scratch, vsm, withoutPerformance } from "../fixtures/cli.js";
 
 beforeAll(() => ensureBuilt());
 const tmp = scratch("vsm-precision-");
@@ -38,19 +38,6 @@ function worstOf(base: RunDocument, diffs: DiffDocument[], absolute: boolean): n
   return worst;
 }
 
-/** The document without its performance figures (wall time, threads), and the threads used. */
-function strip(text: string): { doc: SweepDocument; workers: number } {
-  let workers = -1;
-  const doc = JSON.parse(text, (k, v) => {
-    if (k === "performance") {
-      workers = Math.max(workers, v.workers);
-      return undefined;
-    }
-    return v;
-  });
-  return { doc, workers };
-}
-
 describe("vsm sweep --precision", () => {
   it("adds paired replications until every point's changes are known within the target, the same on one thread and on two", async () => {
     // Review at 1 server (load 0.89) against 2: the p85 change is wide, so 0.1 needs ~200 pairs,
@@ -61,8 +48,8 @@ describe("vsm sweep --precision", () => {
     const two = await vsm([...args, "-w", "2"]);
     expect(one.status, one.stderr).toBe(0);
     expect(two.status, two.stderr).toBe(0);
-    const a = strip(one.stdout);
-    const b = strip(two.stdout);
+    const a = withoutPerformance<SweepDocument>(one.stdout);
+    const b = withoutPerformance<SweepDocument>(two.stdout);
     expect(a.workers, "-w 1 runs in-process").toBe(0);
     expect(b.workers, "-w 2 must really use a pool here (make the run heavier if not)").toBe(2);
     expect(JSON.stringify(b.doc)).toBe(JSON.stringify(a.doc));
