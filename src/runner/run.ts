@@ -150,9 +150,13 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
       const economics = !absolute && money[0] !== null && pairedMoney.some((d) => d !== null);
       precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics, widest };
       if (precision.reached || total >= maxReplications) break;
-      // Half-widths shrink with the square root of n: aim a little past the estimate.
+      // Half-widths shrink with the square root of n: aim a little past the estimate, but never
+      // more than double. A small round's widest half-width overstates what more replications
+      // need (its t is wide, and the widest of many noisy intervals is biased up: a paired p85
+      // came out 5% wide after 10 replications and 0.76% after 120, not the 1.46% the square
+      // root predicts), so one long jump would overshoot several-fold (docs/statistics.md).
       const needed = Math.ceil(done * (worst / target) ** 2 * 1.1);
-      total = Math.min(maxReplications, Math.max(done + 2, Number.isFinite(needed) ? needed : done * 2));
+      total = Math.min(maxReplications, Math.max(done + 2, Math.min(done * PRECISION_MAX_GROWTH, Number.isFinite(needed) ? needed : Infinity)));
     }
   } finally {
     await helpers?.close();
@@ -275,6 +279,9 @@ async function runRange(
  * show a narrow interval by chance (sequential stopping is optimistic), and a t interval on two
  * or three values is too wide to act on anyway. */
 export const PRECISION_MIN_REPLICATIONS = 10;
+
+/** Each --precision round at most multiplies the replications so far by this (see simulateModels). */
+export const PRECISION_MAX_GROWTH = 2;
 
 /**
  * The widest 95% half-width that --precision watches, as a share of the value it is relative to

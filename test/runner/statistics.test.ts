@@ -73,6 +73,28 @@ describe("--precision", () => {
     expect(runTable(doc)).toMatch(/Precision NOT reached: every stream's mean lead time is known only within ±\d/);
   });
 
+  it("at most doubles the replications from one round to the next, where the first round projects more", async () => {
+    const model = validateModel(mm1(0.5, { horizon: 200 }), "rounds.yaml");
+    // What the first round of 10 alone projects: the square-root law, 10% past.
+    const first = await simulateModels([model], { replications: 10, precision: 0.004, maxReplications: 10, seed: 2, workers: 1 });
+    const projected = Math.ceil(10 * (first.precision!.worst / 0.004) ** 2 * 1.1);
+    expect(projected).toBeGreaterThan(40); // so that the cap, not the projection, decides
+    const totals: number[] = [];
+    const out = await simulateModels([model], {
+      replications: 10,
+      precision: 0.004,
+      maxReplications: 400,
+      seed: 2,
+      workers: 1,
+      onProgress: (p) => {
+        if (totals.at(-1) !== p.total) totals.push(p.total);
+      },
+    });
+    expect(totals.slice(0, 3)).toEqual([10, 20, 40]);
+    for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeLessThanOrEqual(2 * totals[i - 1]);
+    expect(out.replications).toBe(totals.at(-1));
+  });
+
   it("in compare watches the paired change in mean and p85 lead time, and says when it is not met", async () => {
     const base = validateModel(mm1(0.5, { horizon: 200 }), "base.yaml");
     const faster = validateModel(mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "faster.yaml");
