@@ -1,5 +1,6 @@
 import { Moments } from "../stats/moments.js";
 import { PooledQuantiles } from "../stats/quantiles.js";
+import { type SketchState, QuantileSketch } from "../stats/sketch.js";
 import { type Estimate, deltaEstimate } from "../stats/estimate.js";
 import { tCritical95 } from "../stats/interval.js";
 import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
@@ -70,6 +71,11 @@ const STREAM_INDEX = Object.fromEntries(Object.keys(STREAM_DEFS).map((k, i) => [
 const STAGE_INDEX = Object.fromEntries(Object.keys(STAGE_DEFS).map((k, i) => [k, i])) as Record<StageFigureName, number>;
 
 const width = (d: FigureDef) => (d.kind === "ratio" ? 2 : 1);
+
+/** A stream's quantile figures, with their index in STREAM_LIST: their pairs keep Woodruff's counts (PairedDiff). */
+const QUANTILES = STREAM_LIST.flatMap((d, f) => (d.kind === "quantile" ? [{ q: d.q, of: d.of, f }] : []));
+/** Only for bucketOf: every sketch of a run has the same buckets (SKETCH_ALPHA). */
+const BUCKETS = new QuantileSketch();
 
 /** One figure's running moments over replications, and on how many it rests. */
 class Acc {
@@ -210,7 +216,11 @@ function estimateOf(d: FigureDef, a: Acc, pooled: PooledQuantiles | null): Estim
  * difference g(s) - g(b) and the relative change g(s) / g(b) - 1 get a delta-method interval
  * that counts the uncertainty of the base as well as of the scenario.
  *
- * Lead-time quantiles: while every pair so far was either included whole or left out whole, the
+ * Lead-time quantiles: a pair's quantile figures keep, per replication, Woodruff's counts for the
+ * twins (items at or below the pooled quantile, less q times all items; stats/quantiles.ts), whose
+ * correlation is that of the two pooled quantiles (see pairedQuantile).
+ *
+ * While every pair so far was either included whole or left out whole, the
  * pairs' pooled lead times are exactly the two models' own (Summary.leadTimes), and are shared
  * with them rather than added up again (five scenarios would add the base's five more times). The
  * first pair with one twin stopped and the other not parts them: the pair takes copies then and
@@ -228,6 +238,9 @@ export class PairedDiff {
   private readonly buf = new Float64Array(4);
   /** The lead times are the Summaries' own (see above), while this is set. */
   private sharing: { base: Summary; scenario: Summary } | null;
+  /** Where Woodruff's counts are taken: bucket indices, per base stream the scenario's for each
+   * quantile figure, then the base's (see addQuantiles). */
+  private readonly thresholds: Float64Array;
 
   /** With `summaries`, the base's and the scenario's, fed the same replications after this. */
   constructor(baseStreams: string[], baseStages: string[], streams: string[], stages: string[], summaries?: { base: Summary; scenario: Summary }) {
@@ -240,6 +253,7 @@ export class PairedDiff {
       summaries && pair.has(i) ? [summaries.scenario.leadTimes[pair.get(i)!], summaries.base.leadTimes[i]] : [new PooledQuantiles(), new PooledQuantiles()],
     );
     this.sharing = summaries ?? null;
+    this.thresholds = new Float64Array(baseStreams.length * QUANTILES.length * 2);
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
@@ -256,6 +270,7 @@ export class PairedDiff {
     this.included++;
     this.addAll(this.streamAcc, STREAM_LIST, this.streamPairs, NS, base.streams, scenario.streams);
     this.addAll(this.stageAcc, STAGE_LIST, this.stagePairs, NG, base.stages, scenario.stages);
+    this.addQuantiles(base, scenario);
     if (this.sharing) return; // the Summaries add these lead times next
     for (const [i, j] of this.streamPairs) {
       this.leadTimes[i][0].add(scenario.sketches[j]);
@@ -268,11 +283,53 @@ export class PairedDiff {
     for (const [i, j] of idx) {
       for (let f = 0; f < defs.length; f++) {
         const d = defs[f];
+        if (d.kind === "quantile") continue; // addQuantiles
         const k = width(d);
         if (!take(d, scen, j * rowWidth, v, 0) || !take(d, base, i * rowWidth, v, k)) continue;
         const a = acc[i * defs.length + f];
         a.m.add(v);
         if (measures(d, v, 0) && measures(d, v, k)) a.measured++;
+      }
+    }
+  }
+
+  /**
+   * Each quantile figure's Woodruff counts for the twins, c - q n (c items at or below the
+   * threshold, n all items), at the pooled quantiles of the pairs before this one: the final
+   * quantiles are known only at the end, and the correlation of the counts changes little with
+   * a threshold near them. The first pair takes its own quantiles; the thresholds follow the
+   * pooled ones at 2, 3, 4, 8, 16, 32, 64 pairs and every 64 after. Merged in replication order,
+   * so the same for any number of workers.
+   */
+  private addQuantiles(base: ReplicationResult, scenario: ReplicationResult): void {
+    const v = this.buf;
+    const n = this.included;
+    const refresh = n <= 4 || (n & (n - 1)) === 0 || n % 64 === 0;
+    const nq = QUANTILES.length;
+    const t = this.thresholds;
+    for (const [i, j] of this.streamPairs) {
+      const at = i * nq * 2;
+      if (refresh) {
+        for (let k = 0; k < nq; k++) {
+          const { q, of } = QUANTILES[k];
+          const sides = [scenario.streams[j * NS + of], base.streams[i * NS + of]];
+          for (let side = 0; side < 2; side++) {
+            const pooled = n > 1 ? this.leadTimes[i][side].pooled.quantile(q) : NaN;
+            t[at + side * nq + k] = bucketAt(Number.isNaN(pooled) ? sides[side] : pooled);
+          }
+        }
+      }
+      const cs = countsAtOrBelow(scenario.sketches[j], t.subarray(at, at + nq));
+      const cb = countsAtOrBelow(base.sketches[i], t.subarray(at + nq, at + 2 * nq));
+      for (let k = 0; k < nq; k++) {
+        const { q, of, f } = QUANTILES[k];
+        // A twin with no items has no quantile: left out, as take() leaves it out of the values.
+        if (Number.isNaN(scenario.streams[j * NS + of]) || Number.isNaN(base.streams[i * NS + of])) continue;
+        v[0] = cs[k] - q * scenario.sketches[j].count;
+        v[1] = cb[k] - q * base.sketches[i].count;
+        const a = this.streamAcc[i * STREAM_LIST.length + f];
+        a.m.add(v);
+        a.measured++;
       }
     }
   }
@@ -309,10 +366,13 @@ function pairedOf(d: FigureDef, a: Acc, pooled: [PooledQuantiles, PooledQuantile
 
 /**
  * A change in a pooled quantile: each side's standard error from its own Woodruff interval, and
- * their correlation under common random numbers from the twins' own quantiles, replication by
- * replication. (The exact cross-term would need the joint counts of both at every pair of
- * buckets; the correlation of per-replication quantiles is attenuated by their coarseness, which
- * errs towards a wider interval.)
+ * their correlation under common random numbers from the twins' Woodruff counts, replication by
+ * replication (PairedDiff.addQuantiles). Linearized, a pooled quantile moves with its count
+ * (Q - q_true ~ -(sum c - q sum n) / (f sum n)), so the counts' correlation is the quantiles'.
+ * The twins' own per-replication quantiles, used before, move together more closely than the
+ * counts (the example's intake checklist, payments p85: 0.994 against 0.984 on average, so 1 - rho,
+ * which sets the variance, was a third of what it is), and the paired p85's interval came out a
+ * third too narrow (docs/statistics.md).
  */
 function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQuantiles]): { difference: Estimate; relative: Estimate } {
   const s = ps.estimate(q, a.measured);
@@ -333,6 +393,33 @@ function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQua
   const r = qs / qb;
   const relative = make(qb !== 0 ? r - 1 : NaN, (s.se * s.se + r * r * b.se * b.se - 2 * r * cov) / (qb * qb));
   return { difference, relative };
+}
+
+/** The bucket whose top bounds the items counted at or below x (PooledQuantiles.estimate's). */
+function bucketAt(x: number): number {
+  return x > 0 ? BUCKETS.bucketOf(x) : -Infinity;
+}
+
+/**
+ * A replication's items at or below the top of each bucket in `buckets` (ascending, as a stream's
+ * quantiles are), in one pass; items <= 0 are below every bucket. (Keeping a base's answer for its
+ * other pairs in a WeakMap cost more than counting again: bench/merge.mjs.)
+ */
+function countsAtOrBelow(s: SketchState, buckets: Float64Array): Float64Array {
+  const out = new Float64Array(buckets.length);
+  let c = s.zeros;
+  let j = 0;
+  for (let k = 0; k < buckets.length; k++) {
+    if (k > 0 && buckets[k] < buckets[k - 1]) {
+      // Not ascending (it cannot happen with quantiles of one distribution): count afresh.
+      c = s.zeros;
+      j = 0;
+    }
+    const last = Math.min(buckets[k] - s.offset, s.counts.length - 1);
+    for (; j <= last; j++) c += s.counts[j];
+    out[k] = c;
+  }
+  return out;
 }
 
 function matching(base: string[], other: string[]): [number, number][] {
