@@ -46,7 +46,18 @@ export interface RunDocument {
   /** target and achieved: shares of the value, or with `absolute`, half-widths in timeUnit. */
   /** `widest`: the watched figure whose half-width is `achieved`, in words (e.g. "Self-service
    * environments: payments, p85 lead time"); null before any has an interval. */
-  precision?: { target: number; reached: boolean; achieved: number; rule: string; absolute: boolean; economics: boolean; widest: string | null };
+  precision?: {
+    target: number;
+    reached: boolean;
+    achieved: number;
+    rule: string;
+    absolute: boolean;
+    economics: boolean;
+    widest: string | null;
+    /** In a comparison, each future state's own widest watched half-width, and whether it is
+     * within the target: which answers are settled when the whole is not. Empty for a run. */
+    scenarios: { name: string; achieved: number; reached: boolean }[];
+  };
   /** What the flow costs a year, where the model has economics (docs/economics.md). */
   economics?: EconomicsDocument;
   performance: { events: number; wallSeconds: number; eventsPerSecond: number; workers: number; remote?: string };
@@ -229,7 +240,18 @@ export function runDocument(outcome: RunOutcome, index = 0): RunDocument {
     unstable: bad.unstable,
     warnings: stabilityWarnings(model),
     ...(outcome.precision
-      ? { precision: { target: outcome.precision.target, reached: outcome.precision.reached, achieved: outcome.precision.worst, rule: outcome.precision.rule, absolute: outcome.precision.absolute, economics: outcome.precision.economics, widest: widestWords(outcome) } }
+      ? {
+          precision: {
+            target: outcome.precision.target,
+            reached: outcome.precision.reached,
+            achieved: outcome.precision.worst,
+            rule: outcome.precision.rule,
+            absolute: outcome.precision.absolute,
+            economics: outcome.precision.economics,
+            widest: widestWords(outcome),
+            scenarios: outcome.diffs.length ? outcome.models.slice(1).map((m, k) => scenarioPrecision(m.name, outcome.precision!.byModel[k + 1], outcome.precision!.target)) : [],
+          },
+        }
       : {}),
     ...(outcome.money[index] ? { economics: economicsDocument(model, outcome.money[index]!) } : {}),
     performance: performance(outcome),
@@ -337,6 +359,11 @@ export function diffDocument(base: Model, scenario: Model, d: PairedDiff, baseDo
   );
   family.forEach((x, k) => (x.f.significant = reject[k] && x.big && !x.f.unstable));
   return { included: d.included, streams, stages };
+}
+
+/** A future state's own precision: its widest watched half-width against the target. */
+function scenarioPrecision(name: string, achieved: number, target: number): { name: string; achieved: number; reached: boolean } {
+  return { name, achieved, reached: achieved <= target };
 }
 
 /** The figure --precision found widest, in words: the scenario (in a comparison), the stream, the figure. */

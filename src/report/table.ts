@@ -111,7 +111,13 @@ export function precisionLine(p: NonNullable<RunDocument["precision"]>, replicat
   if (p.reached) return `Precision: ${what} is known within ±${amount(p.achieved)} (target ±${amount(p.target)}) after ${replications} replications.`;
   // Which figure holds the run back: often one future state's, whose noise pairing cannot cancel.
   const widest = p.widest ? `; the widest: ${safeText(p.widest)}` : "";
-  return `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}${widest}); raise --max-replications.`;
+  const line = `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}${widest}); raise --max-replications.`;
+  // Which answers are settled anyway: a workshop can act on those while the rest run longer.
+  const scenarios = p.scenarios;
+  const met = scenarios.filter((x) => x.reached).length;
+  if (scenarios.length < 2 || met === 0) return line;
+  const unmet = scenarios.filter((x) => !x.reached).map((x) => `${safeText(x.name)} (±${amount(x.achieved)})`);
+  return `${line} ${met} of ${scenarios.length} ${of}s are within the target; not yet: ${unmet.join(", ")}.`;
 }
 
 /**

@@ -67,6 +67,9 @@ export interface RunOutcome {
     /** The figure with the widest half-width: which model (its index; in a comparison a scenario's),
      * which stream (its index in the base; null for the economics total) and which figure. */
     widest: Widest | null;
+    /** In a comparison, each scenario's own widest watched half-width (as `worst`), by model
+     * index; the base's entry is NaN. In a run, each model's. Which answers are settled. */
+    byModel: number[];
   } | null;
 }
 
@@ -146,9 +149,9 @@ export async function simulateModels(inputs: Model[], options: RunOptions = {}):
         await runRange(helpers, done, total, task, merge, timing, options.signal, !long);
       }
       if (!target) break;
-      const { worst, widest } = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
+      const { worst, widest, byModel } = worstHalfWidth(summaries, diffs, absolute ? null : money[0], pairedMoney, absolute);
       const economics = !absolute && money[0] !== null && pairedMoney.some((d) => d !== null);
-      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics, widest };
+      precision = { target, reached: worst <= target, worst, rule: diffs.length ? "paired change in mean and p85 lead time" : "lead time mean", absolute, economics, widest, byModel };
       if (precision.reached || total >= maxReplications) break;
       // Half-widths shrink with the square root of n: aim a little past the estimate, but never
       // more than double. A small round's widest half-width overstates what more replications
@@ -293,12 +296,21 @@ export const PRECISION_MAX_GROWTH = 2;
  * A stream that completes nothing (or items of lead time 0) has no interval to narrow: more
  * replications cannot help it, so it does not hold the others back.
  */
-function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: MoneySummary | null, pairedMoney: (PairedMoney | null)[], absolute: boolean): { worst: number; widest: Widest | null } {
+function worstHalfWidth(
+  summaries: Summary[],
+  diffs: PairedDiff[],
+  baseMoney: MoneySummary | null,
+  pairedMoney: (PairedMoney | null)[],
+  absolute: boolean,
+): { worst: number; widest: Widest | null; byModel: number[] } {
   let worst = 0;
   let widest: Widest | null = null;
+  // A model with nothing to watch has nothing to wait for: 0, as `worst` starts.
+  const byModel = summaries.map((_, i) => (diffs.length && i === 0 ? NaN : 0));
   const watch = (hw: number | null, n: number, of: number, at: Widest) => {
     if (n === 0 || !(Math.abs(of) > 0) || !Number.isFinite(of)) return;
     const w = hw === null ? Infinity : absolute ? hw : hw / Math.abs(of);
+    byModel[at.model] = Math.max(byModel[at.model], w);
     if (widest === null || w > worst) [worst, widest] = [w, at];
   };
   if (diffs.length === 0) {
@@ -308,7 +320,7 @@ function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: Mo
         watch(f.ci95, f.n, f.mean, { model, stream: i, figure: "leadTimeMean" });
       }
     });
-    return { worst, widest };
+    return { worst, widest, byModel };
   }
   const base = summaries[0];
   diffs.forEach((d, k) => {
@@ -325,7 +337,7 @@ function worstHalfWidth(summaries: Summary[], diffs: PairedDiff[], baseMoney: Mo
     const change = d.total("total").figure;
     watch(change.ci95, change.n, baseMoney.total("total").figure.mean, { model: k + 1, stream: null, figure: "economics" });
   });
-  return { worst, widest };
+  return { worst, widest, byModel };
 }
 
 /** Where the widest watched half-width is (see worstHalfWidth). */

@@ -110,6 +110,32 @@ describe("--precision", () => {
     expect(d.p85.ci95! / b.p85.mean).toBeLessThanOrEqual(0.2);
   });
 
+  it("says which future states are within the target when the whole is not", async () => {
+    const base = validateModel(mm1(0.5, { horizon: 200 }), "base.yaml");
+    // A 2% faster server pairs closely; two servers with a lognormal of cv 1.5 hardly pair at all.
+    const near = validateModel({ ...mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.98) } } }), name: "Slightly faster" }, "near.yaml");
+    const far = validateModel({ ...mm1(0.5, { horizon: 200, stages: { dev: { servers: 2, processTime: { dist: "lognormal", mean: 2, cv: 1.5 } } } }), name: "Two \u001b[31mservers" }, "far.yaml");
+    const doc = await compare(base, [near, far], { replications: 10, precision: 0.05, maxReplications: 20, seed: 2, workers: 1 });
+    const p = doc.base.precision!;
+    // Each future state's own widest, recomputed from the document's figures (mean and p85, as a share of the base's).
+    const own = doc.scenarios.map((s) => Math.max(...(["mean", "p85"] as const).map((k) => s.diff.streams.work.leadTime[k].ci95! / doc.base.streams.work.leadTime[k].mean)));
+    expect(p.scenarios.map((x) => x.name)).toEqual(["Slightly faster", "Two \u001b[31mservers"]);
+    p.scenarios.forEach((x, k) => {
+      expect(x.achieved).toBeCloseTo(own[k], 12);
+      expect(x.reached).toBe(own[k] <= 0.05);
+    });
+    expect(p.scenarios.map((x) => x.reached)).toEqual([true, false]);
+    expect(p.achieved).toBe(Math.max(...p.scenarios.map((x) => x.achieved)));
+    const text = compareTable(doc);
+    const line = text.split("\n").find((l) => l.startsWith("Precision NOT reached"))!;
+    expect(line).toMatch(new RegExp(`raise --max-replications\\. 1 of 2 scenarios are within the target; not yet: Two \\\\u001b\\[31mservers \\(±${(own[1] * 100).toPrecision(3).replace(".", "\\.")}%\\)\\.$`));
+    expect(line).not.toContain("\u001b");
+    // A run is no comparison: nothing to list.
+    const alone = await simulate(base, { replications: 2, precision: 0.001, maxReplications: 12, seed: 2, workers: 1 });
+    expect(alone.precision!.scenarios).toEqual([]);
+    expect(runTable(alone)).not.toMatch(/within the target; not yet/);
+  });
+
   it("--precision-abs: the same figures to within a time, in the base's unit, and says so", async () => {
     const base = validateModel(mm1(0.5, { horizon: 200 }), "base.yaml");
     const faster = validateModel(mm1(0.5, { horizon: 200, stages: { dev: { servers: 1, processTime: exp(0.8) } } }), "faster.yaml");
