@@ -6,10 +6,11 @@
 // are measured round by round in turn, so they share the machine's moods.
 //
 // --ceiling also measures, in the same rounds, what this machine gives the perfect split: two
-// independent `-w 1` processes started together, each running half the replications (seeds apart,
-// so no shared work), against one process running them all. No pool can beat that. And `-w 1` under
-// `node --single-threaded` (V8 without its background compiler and garbage-collector threads), which
-// says how much of the second core a single worker already uses.
+// independent `-w 1` processes started together, each running 100 replications (seeds 42 and 4242:
+// the same work as the 200 to within 0.4% of events, and no shared work), against one process
+// running all 200. No pool can beat that. Then one such half alone (how much slower each runs side
+// by side), and `-w 1` under `node --single-threaded` (V8 without its background compiler and
+// garbage-collector threads): how much of the second core a single worker already uses.
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
@@ -31,6 +32,11 @@ const child = (main, seed) =>
     const c = spawn(process.execPath, [main, ...args(1, 100, seed)], { stdio: ['ignore', 'ignore', 'inherit'] });
     c.on('error', fail).on('exit', (code) => (code === 0 ? done() : fail(new Error(`exit ${code}`))));
   });
+async function half(main) {
+  const start = performance.now();
+  await child(main, 42);
+  return (performance.now() - start) / 1000;
+}
 async function halves(main) {
   const start = performance.now();
   await Promise.all([child(main, 42), child(main, 4242)]);
@@ -38,7 +44,7 @@ async function halves(main) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const kinds = ceiling ? ['1', '2', 'halves', 'single-threaded'] : ['1', '2'];
+const kinds = ceiling ? ['1', '2', 'halves', 'half', 'single-threaded'] : ['1', '2'];
 const times = builds.map(() => Object.fromEntries(kinds.map((k) => [k, []])));
 for (let r = 0; r < rounds; r++) {
   for (const [b, main] of builds.entries()) {
@@ -46,6 +52,7 @@ for (let r = 0; r < rounds; r++) {
     const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]);
     for (const k of order) {
       if (k === 'halves') times[b][k].push(await halves(main));
+      else if (k === 'half') times[b][k].push(await half(main));
       else if (k === 'single-threaded') times[b][k].push(wall(main, 1, ['--single-threaded']));
       else times[b][k].push(wall(main, Number(k)));
     }
@@ -61,5 +68,6 @@ builds.forEach((main, b) => {
   console.log(`  two -w 1 processes at once, -r 100 each: median ${m('halves').toFixed(2)} (${f(t.halves)})`);
   console.log(`  -w 1 / two halves at once (the perfect split's ceiling here): ${(m('1') / m('halves')).toFixed(2)}x`);
   console.log(`  -w 2 reaches ${((100 * m('halves')) / m('2')).toFixed(0)}% of that ceiling`);
+  console.log(`  one half alone: median ${m('half').toFixed(2)} (${f(t.half)}); side by side each takes ${((100 * (m('halves') - m('half'))) / m('half')).toFixed(0)}% longer`);
   console.log(`  -w 1 with node --single-threaded: median ${m('single-threaded').toFixed(2)} (${f(t['single-threaded'])}); V8's background threads take ${((100 * (m('single-threaded') - m('1'))) / m('single-threaded')).toFixed(0)}% off a single worker's time`);
 });

@@ -253,7 +253,7 @@ export class PairedDiff {
       summaries && pair.has(i) ? [summaries.scenario.leadTimes[pair.get(i)!], summaries.base.leadTimes[i]] : [new PooledQuantiles(), new PooledQuantiles()],
     );
     this.sharing = summaries ?? null;
-    this.thresholds = new Float64Array(baseStreams.length * QUANTILES.length * 2);
+    this.thresholds = new Float64Array(baseStreams.length * QUANTILES.length * 2).fill(NaN); // unset
   }
 
   add(base: ReplicationResult, scenario: ReplicationResult): void {
@@ -295,38 +295,44 @@ export class PairedDiff {
 
   /**
    * Each quantile figure's Woodruff counts for the twins, c - q n (c items at or below the
-   * threshold, n all items), at the pooled quantiles of the pairs before this one: the final
-   * quantiles are known only at the end, and the correlation of the counts changes little with
-   * a threshold near them. The first pair takes its own quantiles; the thresholds follow the
-   * pooled ones at 2, 3, 4, 8, 16, 32, 64 pairs and every 64 after. Merged in replication order,
-   * so the same for any number of workers.
+   * threshold, n all items), at the pooled quantiles of the included pairs before this one: the
+   * final quantiles are known only at the end, and the correlation of the counts changes little
+   * with a threshold near them (counts at the final p85 gave the same correlation to 0.001 on the
+   * example). The first pair takes its own quantiles; the thresholds follow the pooled ones at 2,
+   * 3, 4, 8, 16, 32, 64 included pairs and every 64 after, and at the next pair while a side has
+   * had no items at all (unset, NaN). Merged in replication order, so the same for any number of
+   * workers.
+   *
+   * A twin with no items is a replication as Woodruff counts it (c = n = 0): the pair is kept with
+   * 0 on that side, as leaving it out would drop exactly the pairs that lower the covariance. Only
+   * a pair with no items on either side is left out.
    */
   private addQuantiles(base: ReplicationResult, scenario: ReplicationResult): void {
     const v = this.buf;
     const n = this.included;
-    const refresh = n <= 4 || (n & (n - 1)) === 0 || n % 64 === 0;
+    const due = n <= 4 || (n & (n - 1)) === 0 || n % 64 === 0;
     const nq = QUANTILES.length;
     const t = this.thresholds;
     for (const [i, j] of this.streamPairs) {
       const at = i * nq * 2;
-      if (refresh) {
+      const sketches = [scenario.sketches[j], base.sketches[i]];
+      if (sketches[0].count === 0 && sketches[1].count === 0) continue;
+      for (let side = 0; side < 2; side++) {
+        const own = side === 0 ? scenario.streams : base.streams;
+        const row = (side === 0 ? j : i) * NS;
         for (let k = 0; k < nq; k++) {
-          const { q, of } = QUANTILES[k];
-          const sides = [scenario.streams[j * NS + of], base.streams[i * NS + of]];
-          for (let side = 0; side < 2; side++) {
-            const pooled = n > 1 ? this.leadTimes[i][side].pooled.quantile(q) : NaN;
-            t[at + side * nq + k] = bucketAt(Number.isNaN(pooled) ? sides[side] : pooled);
-          }
+          const slot = at + side * nq + k;
+          if (!due && !Number.isNaN(t[slot])) continue;
+          const pooled = n > 1 ? this.leadTimes[i][side].pooled.quantile(QUANTILES[k].q) : NaN;
+          t[slot] = bucketAt(Number.isNaN(pooled) ? own[row + QUANTILES[k].of] : pooled);
         }
       }
-      const cs = countsAtOrBelow(scenario.sketches[j], t.subarray(at, at + nq));
-      const cb = countsAtOrBelow(base.sketches[i], t.subarray(at + nq, at + 2 * nq));
+      const cs = countsAtOrBelow(sketches[0], t.subarray(at, at + nq));
+      const cb = countsAtOrBelow(sketches[1], t.subarray(at + nq, at + 2 * nq));
       for (let k = 0; k < nq; k++) {
-        const { q, of, f } = QUANTILES[k];
-        // A twin with no items has no quantile: left out, as take() leaves it out of the values.
-        if (Number.isNaN(scenario.streams[j * NS + of]) || Number.isNaN(base.streams[i * NS + of])) continue;
-        v[0] = cs[k] - q * scenario.sketches[j].count;
-        v[1] = cb[k] - q * base.sketches[i].count;
+        const { q, f } = QUANTILES[k];
+        v[0] = cs[k] - q * sketches[0].count;
+        v[1] = cb[k] - q * sketches[1].count;
         const a = this.streamAcc[i * STREAM_LIST.length + f];
         a.m.add(v);
         a.measured++;
@@ -370,9 +376,9 @@ function pairedOf(d: FigureDef, a: Acc, pooled: [PooledQuantiles, PooledQuantile
  * replication (PairedDiff.addQuantiles). Linearized, a pooled quantile moves with its count
  * (Q - q_true ~ -(sum c - q sum n) / (f sum n)), so the counts' correlation is the quantiles'.
  * The twins' own per-replication quantiles, used before, move together more closely than the
- * counts (the example's intake checklist, payments p85: 0.994 against 0.984 on average, so 1 - rho,
- * which sets the variance, was a third of what it is), and the paired p85's interval came out a
- * third too narrow (docs/statistics.md).
+ * counts (the example's intake checklist, payments p85: 0.994 against 0.985 on average, so 1 - rho,
+ * which sets the variance, was well under half of what it is), and the paired p85's interval came
+ * out a fifth to a third too narrow (docs/statistics.md).
  */
 function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQuantiles]): { difference: Estimate; relative: Estimate } {
   const s = ps.estimate(q, a.measured);
@@ -395,15 +401,18 @@ function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQua
   return { difference, relative };
 }
 
-/** The bucket whose top bounds the items counted at or below x (PooledQuantiles.estimate's). */
+/** The bucket whose top bounds the items counted at or below x (PooledQuantiles.estimate's);
+ * NaN (unset) for no quantile at all. */
 function bucketAt(x: number): number {
+  if (Number.isNaN(x)) return NaN;
   return x > 0 ? BUCKETS.bucketOf(x) : -Infinity;
 }
 
 /**
  * A replication's items at or below the top of each bucket in `buckets` (ascending, as a stream's
- * quantiles are), in one pass; items <= 0 are below every bucket. (Keeping a base's answer for its
- * other pairs in a WeakMap cost more than counting again: bench/merge.mjs.)
+ * quantiles are), in one pass; items <= 0 are below every bucket. An unset bucket (NaN) is asked
+ * only of a replication with no items: 0. (Keeping a base's answer for its other pairs in a
+ * WeakMap cost more than counting again: bench/merge.mjs.)
  */
 function countsAtOrBelow(s: SketchState, buckets: Float64Array): Float64Array {
   const out = new Float64Array(buckets.length);
