@@ -113,11 +113,10 @@ export function precisionLine(p: NonNullable<RunDocument["precision"]>, replicat
   const widest = p.widest ? `; the widest: ${safeText(p.widest)}` : "";
   const line = `Precision NOT reached: ${what} is known only within ±${amount(p.achieved)} after ${replications} replications (target ±${amount(p.target)}${widest}); raise --max-replications.`;
   // Which answers are settled anyway: a workshop can act on those while the rest run longer.
-  const scenarios = p.scenarios;
-  const met = scenarios.filter((x) => x.reached).length;
-  if (scenarios.length < 2 || met === 0) return line;
-  const unmet = scenarios.filter((x) => !x.reached).map((x) => `${safeText(x.name)} (±${amount(x.achieved)})`);
-  return `${line} ${met} of ${scenarios.length} ${of}s are within the target; not yet: ${unmet.join(", ")}.`;
+  const met = p.scenarios.filter((x) => x.reached).length;
+  if (p.scenarios.length < 2 || met === 0) return line;
+  const unmet = p.scenarios.filter((x) => !x.reached).map((x) => `${safeText(x.name)} (±${amount(x.achieved)})`);
+  return `${line} ${met} of ${p.scenarios.length} ${of}s are within the target; not yet: ${unmet.join(", ")}.`;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Moments } from "../stats/moments.js";
-import { PooledQuantiles } from "../stats/quantiles.js";
-import { type SketchState, QuantileSketch } from "../stats/sketch.js";
+import { PooledQuantiles, countBucket, countsAtOrBelow } from "../stats/quantiles.js";
 import { type Estimate, deltaEstimate } from "../stats/estimate.js";
 import { tCritical95 } from "../stats/interval.js";
 import { BY_STREAM_FIGURES, STAGE_FIGURES, STREAM_FIGURES, type ReplicationResult } from "../flow/results.js";
@@ -74,8 +73,6 @@ const width = (d: FigureDef) => (d.kind === "ratio" ? 2 : 1);
 
 /** A stream's quantile figures, with their index in STREAM_LIST: their pairs keep Woodruff's counts (PairedDiff). */
 const QUANTILES = STREAM_LIST.flatMap((d, f) => (d.kind === "quantile" ? [{ q: d.q, of: d.of, f }] : []));
-/** Only for bucketOf: every sketch of a run has the same buckets (SKETCH_ALPHA). */
-const BUCKETS = new QuantileSketch();
 
 /** One figure's running moments over replications, and on how many it rests. */
 class Acc {
@@ -324,7 +321,7 @@ export class PairedDiff {
           const slot = at + side * nq + k;
           if (!due && !Number.isNaN(t[slot])) continue;
           const pooled = n > 1 ? this.leadTimes[i][side].pooled.quantile(QUANTILES[k].q) : NaN;
-          t[slot] = bucketAt(Number.isNaN(pooled) ? own[row + QUANTILES[k].of] : pooled);
+          t[slot] = countBucket(Number.isNaN(pooled) ? own[row + QUANTILES[k].of] : pooled);
         }
       }
       const cs = countsAtOrBelow(sketches[0], t.subarray(at, at + nq));
@@ -399,36 +396,6 @@ function pairedQuantile(q: number, a: Acc, [ps, pb]: [PooledQuantiles, PooledQua
   const r = qs / qb;
   const relative = make(qb !== 0 ? r - 1 : NaN, (s.se * s.se + r * r * b.se * b.se - 2 * r * cov) / (qb * qb));
   return { difference, relative };
-}
-
-/** The bucket whose top bounds the items counted at or below x (PooledQuantiles.estimate's);
- * NaN (unset) for no quantile at all. */
-function bucketAt(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  return x > 0 ? BUCKETS.bucketOf(x) : -Infinity;
-}
-
-/**
- * A replication's items at or below the top of each bucket in `buckets` (ascending, as a stream's
- * quantiles are), in one pass; items <= 0 are below every bucket. An unset bucket (NaN) is asked
- * only of a replication with no items: 0. (Keeping a base's answer for its other pairs in a
- * WeakMap cost more than counting again: bench/merge.mjs.)
- */
-function countsAtOrBelow(s: SketchState, buckets: Float64Array): Float64Array {
-  const out = new Float64Array(buckets.length);
-  let c = s.zeros;
-  let j = 0;
-  for (let k = 0; k < buckets.length; k++) {
-    if (k > 0 && buckets[k] < buckets[k - 1]) {
-      // Not ascending (it cannot happen with quantiles of one distribution): count afresh.
-      c = s.zeros;
-      j = 0;
-    }
-    const last = Math.min(buckets[k] - s.offset, s.counts.length - 1);
-    for (; j <= last; j++) c += s.counts[j];
-    out[k] = c;
-  }
-  return out;
 }
 
 function matching(base: string[], other: string[]): [number, number][] {

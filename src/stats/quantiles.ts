@@ -109,8 +109,7 @@ export class PooledQuantiles {
     const value = this.pooled.quantile(q);
     const r = this.replications;
     if (r < 2 || !Number.isFinite(value) || this.n1 === 0) return { figure: { mean: value, ci95: null, n }, se: NaN, df: 0 };
-    // Items <= 0 lie below every bucket.
-    const [c1, c2, c3] = this.sums(value > 0 ? this.pooled.bucketOf(value) : -Infinity);
+    const [c1, c2, c3] = this.sums(countBucket(value));
     const f = c1 / this.n1;
     const nbar = this.n1 / r;
     const ss = Math.max(0, c2 - 2 * f * c3 + f * f * this.n2); // sum of (c_r - f n_r)^2
@@ -121,4 +120,38 @@ export class PooledQuantiles {
     const half = (hi - lo) / 2;
     return { figure: { mean: value, ci95: half, n }, se: half / t, df: r - 1 };
   }
+}
+
+/** Only for bucketOf: every lead-time sketch has the same buckets (SKETCH_ALPHA). */
+const BUCKETS = new QuantileSketch();
+
+/**
+ * The bucket whose top bounds Woodruff's count at x, c_r: a replication's items at or below it.
+ * Items <= 0 lie below every bucket (-Infinity: only they count); NaN for no x at all.
+ */
+export function countBucket(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  return x > 0 ? BUCKETS.bucketOf(x) : -Infinity;
+}
+
+/**
+ * A replication's items at or below the top of each bucket in `buckets` (ascending, as a stream's
+ * quantiles are), in one pass: c_r at several thresholds. A NaN bucket is asked only of a
+ * replication with no items: 0.
+ */
+export function countsAtOrBelow(s: SketchState, buckets: Float64Array): Float64Array {
+  const out = new Float64Array(buckets.length);
+  let c = s.zeros;
+  let j = 0;
+  for (let k = 0; k < buckets.length; k++) {
+    if (k > 0 && buckets[k] < buckets[k - 1]) {
+      // Not ascending (it cannot happen with quantiles of one distribution): count afresh.
+      c = s.zeros;
+      j = 0;
+    }
+    const last = Math.min(buckets[k] - s.offset, s.counts.length - 1);
+    for (; j <= last; j++) c += s.counts[j];
+    out[k] = c;
+  }
+  return out;
 }
